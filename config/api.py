@@ -1,0 +1,48 @@
+"""The one NinjaAPI of the platform. Domain apps register their routers here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from pubcredit.core.errors import DomainError, NotFound, PermissionDenied
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """Keep Chinese as UTF-8 in JSON answers (no \\uXXXX escaping)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="pubcredit 公共信用信息平台 API",
+    version="1",
+    urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = 400
+    if isinstance(exc, PermissionDenied):
+        status = 403
+    elif isinstance(exc, NotFound):
+        status = 404
+    body = {"code": exc.code, "message": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=status)
+
+
+def _register_routers() -> None:
+    from pubcredit.catalog.api import router as catalog_router
+    from pubcredit.subjects.api import router as subjects_router
+
+    api.add_router("/v1/catalog", catalog_router)
+    api.add_router("/v1/subjects", subjects_router)
+
+
+_register_routers()

@@ -1,0 +1,120 @@
+"""Platform settings, driven by environment variables (see docs/operations.md).
+
+Everything a deployment must choose is read here and checked at once; a wrong or missing value
+stops start-up with one sentence naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from config import env
+
+BASE_DIR = env.BASE_DIR
+VAR_DIR = Path(os.environ.get("PUBCREDIT_VAR_DIR", BASE_DIR / "var"))
+env.load_env_file(Path(os.environ.get("PUBCREDIT_ENV_FILE", VAR_DIR / "pubcredit.env")))
+
+DEBUG = env.flag("PUBCREDIT_DEBUG", default=False)
+SECRET_KEY = env.required("DJANGO_SECRET_KEY", "set a long random string (run `make keys`).")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PUBCREDIT_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+
+# Personal identifiers: SM4-GCM encryption key (16 bytes) and SM3-HMAC blind-index key (32 bytes).
+# They come from the environment only, never from the database (ARCHITECTURE.md, core invariants).
+PUBCREDIT_SM4_KEY = env.hex_key("PUBCREDIT_SM4_KEY", 16)
+PUBCREDIT_INDEX_KEY = env.hex_key("PUBCREDIT_INDEX_KEY", 32)
+
+# The jurisdiction's policy pack (pubcredit/policy/packs/<name>.toml), layered over national.toml.
+PUBCREDIT_POLICY = os.environ.get("PUBCREDIT_POLICY", "xian").strip()
+
+DATABASES = {"default": env.database(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pubcredit.sqlite3'}"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "pubcredit.core",
+    "pubcredit.policy",
+    "pubcredit.accounts",
+    "pubcredit.subjects",
+    "pubcredit.catalog",
+    "pubcredit.records",
+    "pubcredit.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pubcredit.portal.context.platform",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+EMAIL_BACKEND = os.environ.get("PUBCREDIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PUBCREDIT_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

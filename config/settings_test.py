@@ -1,0 +1,19 @@
+"""Settings for the test suite: fixed throw-away keys and the database named by
+PUBCREDIT_TEST_DATABASE_URL (SQLite in var/ when unset)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("PUBCREDIT_SM4_KEY", "00112233445566778899aabbccddeeff")
+os.environ.setdefault("PUBCREDIT_INDEX_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+os.environ.setdefault("PUBCREDIT_POLICY", "xian")
+os.environ["PUBCREDIT_ENV_FILE"] = "/nonexistent"
+os.environ["DATABASE_URL"] = os.environ.get("PUBCREDIT_TEST_DATABASE_URL", "sqlite:///var/test.sqlite3")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = "pubcredit 公共信用信息平台 管理"
+admin.site.site_title = "pubcredit 管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("pubcredit.portal.urls")),
+]

@@ -1,0 +1,1 @@
+"""Shared pytest fixtures. Domain fixtures and factories live in each app's tests/."""
