@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "pubcredit.catalog",
     "pubcredit.records",
     "pubcredit.portal",
+    "pubcredit.ops",
+    "pubcredit.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 """The `pubcredit` command: Django's management commands with a clean error for bad settings.
 
 `pubcredit policy show xian`, `pubcredit audit verify`, `pubcredit serve`, `pubcredit migrate`...
-A configuration problem prints one sentence and exits with status 2, never a traceback.
+A configuration problem (settings, keys, policy pack, an unreachable database) prints one
+sentence and exits with status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
+    from django.db.utils import InterfaceError, OperationalError
 
     from pubcredit.core.errors import ConfigurationError
 
@@ -21,6 +23,12 @@ def main(argv: list[str] | None = None) -> None:
         execute_from_command_line(args)
     except ConfigurationError as exc:
         print(f"pubcredit: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except (OperationalError, InterfaceError) as exc:
+        from pubcredit.ops.preflight import describe_database
+
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"pubcredit: cannot use the {describe_database()}: {first_line}", file=sys.stderr)
         sys.exit(2)
 
 
