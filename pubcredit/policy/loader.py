@@ -358,6 +358,7 @@ class PackSet:
     resolved: dict[tuple[str, date], tuple[Mapping[str, Param], bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    breaks: dict[str, list[date]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def codes(self) -> list[str]:
@@ -400,7 +401,8 @@ def _load(folder: Path) -> PackSet:
 
 def load_packs(directory: Path | None = None) -> PackSet:
     """All packs of the directory (default: the packs shipped with the platform), parsed once."""
-    return _load((directory or PACKS_DIR).resolve())
+    # PACKS_DIR is already absolute; resolving a path costs system calls on every hot-path read.
+    return _load(PACKS_DIR if directory is None else directory.resolve())
 
 
 def clear_cache() -> None:

@@ -49,10 +49,12 @@ def _layer(params: dict[str, Param], pack: Pack, day: date) -> None:
 
 def _segment_start(packset: PackSet, pack: Pack, day: date) -> date:
     """The first day of the stretch containing `day` in which no value of this pack changes."""
-    days = packset.packs[BASELINE].breakpoints()
-    if pack.code != BASELINE:
-        days += pack.breakpoints()
-    days.sort()
+    days = packset.breaks.get(pack.code)
+    if days is None:
+        days = packset.packs[BASELINE].breakpoints()
+        if pack.code != BASELINE:
+            days += pack.breakpoints()
+        days = packset.breaks[pack.code] = sorted(set(days))
     index = bisect.bisect_right(days, day)
     return days[index - 1] if index else date.min
 

@@ -11,6 +11,8 @@ from django.apps import apps
 from django.test import override_settings
 
 from pubcredit.core.errors import ConfigurationError
+from pubcredit.policy import loader
+from pubcredit.policy.tests.packfiles import PackWriter, shipped
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -26,6 +28,23 @@ def test_ready_refuses_an_unknown_pack() -> None:
         config.ready()
     with override_settings(PUBCREDIT_POLICY="xian"):
         config.ready()
+
+
+def test_ready_refuses_a_broken_pack_that_is_not_the_configured_one(
+    pack_dir: PackWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = pack_dir(dalian=shipped("dalian").replace("value = 3\n", "value = -3\n"))
+    monkeypatch.setattr(loader, "PACKS_DIR", broken)
+    config = apps.get_app_config("policy")
+    with override_settings(PUBCREDIT_POLICY="xian"), pytest.raises(ConfigurationError) as caught:
+        config.ready()
+    assert (
+        "dalian.toml: key 'objection.first_check_wd' must be a non-negative integer (or unset = true), not -3"
+        in str(caught.value)
+    )
+    # `pubcredit policy check` must get to list the problems itself.
+    monkeypatch.setattr(sys, "argv", ["pubcredit", "policy", "check"])
+    config.ready()
 
 
 def test_cli_prints_one_line_and_exits_2_for_a_typo() -> None:
