@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
 _DOTS = str.maketrans({"・": "·", "•": "·", "‧": "·", "･": "·"})
 
 # Legal-form and branch suffixes (公司法, 合伙企业法, 个人独资企业法, 农民专业合作社法 and
@@ -65,12 +65,8 @@ def normalise_name(name: str) -> str:
 def name_core(name: str) -> str:
     """The normalised name without its legal-form suffixes; never empty for a non-empty name."""
     text = normalise_name(name)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in ORGANISATION_FORM_SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
-                text = text[: -len(suffix)]
-                changed = True
-                break
-    return text
+    while True:
+        suffix = next((s for s in ORGANISATION_FORM_SUFFIXES if text.endswith(s)), None)
+        if suffix is None or len(suffix) == len(text):
+            return text
+        text = text[: -len(suffix)]

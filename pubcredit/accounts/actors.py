@@ -1,0 +1,64 @@
+"""Who is acting: a signed-in user, an API client calling with a token, or nobody.
+
+Services take `actor` as any of these, so that the same write works from a page, from the API
+with a session, and from a provider's system with a token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from pubcredit.accounts.models import ApiClient, OrganisationKind, User
+from pubcredit.accounts.selectors import user_has_role, user_roles
+from pubcredit.core.roles import Role
+
+Actor = User | ApiClient | AnonymousUser | None
+
+
+def is_superuser(actor: Actor) -> bool:
+    return isinstance(actor, User) and actor.is_active and actor.is_superuser
+
+
+def client_roles(client: ApiClient) -> set[Role]:
+    """An API client acts in the roles its organisation plays; a revoked client has none."""
+    if not client.active:
+        return set()
+    organisation = client.organisation
+    roles: set[Role] = set()
+    if organisation.is_provider:
+        roles.add(Role.PROVIDER)
+    if organisation.is_consumer:
+        roles.add(Role.CONSUMER)
+    if organisation.kind == OrganisationKind.CREDIT_CENTRE:
+        roles.add(Role.OPERATOR)
+    return roles
+
+
+def actor_has_role(actor: Actor, role: Role) -> bool:
+    if isinstance(actor, ApiClient):
+        return role in client_roles(actor)
+    return user_has_role(actor, role)
+
+
+def actor_may(actor: Actor, *roles: Role, scope: str | None = None) -> bool:
+    """True for a superuser, a user holding any of `roles`, or a client with `scope` and such a role."""
+    if is_superuser(actor):
+        return True
+    if isinstance(actor, ApiClient):
+        if scope is None or not actor.has_scope(scope):
+            return False
+        return bool(client_roles(actor) & set(roles))
+    return bool(user_roles(actor) & set(roles))
+
+
+def audit_identity(actor: Actor) -> tuple[User | AnonymousUser | None, dict[str, Any]]:
+    """The user for the audit log plus extra data naming an API client, which is not a user."""
+    if isinstance(actor, ApiClient):
+        return None, {
+            "api_client_id": actor.pk,
+            "api_client": actor.name,
+            "organisation_id": actor.organisation_id,
+        }
+    return actor, {}

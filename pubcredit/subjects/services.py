@@ -1,0 +1,170 @@
+"""Registering subjects. Identifiers are validated before anything is written; ID numbers are
+encrypted and indexed here and leave this module only in masked form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pubcredit.accounts.actors import Actor, actor_may, audit_identity
+from pubcredit.core.audit import audit_record
+from pubcredit.core.crypto import blind_index, encrypt_identifier
+from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.roles import Role
+from pubcredit.policy import get_policy
+from pubcredit.subjects.identifiers import require_id_number, require_uscc
+from pubcredit.subjects.models import Subject, SubjectKind
+from pubcredit.subjects.normalise import normalise_name
+from pubcredit.subjects.rules import PolicyReader, person_meets_age_floor
+
+NAME_MAX_LENGTH = Subject._meta.get_field("name").max_length or 200
+
+
+def prepare_subject(
+    *,
+    kind: str,
+    name: str,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    legacy: bool = False,
+    district: str | None = None,
+    on_date: date,
+    policy: PolicyReader,
+) -> Subject:
+    """Validate and encrypt without touching the database, so loaders can `bulk_create` thousands.
+
+    Raises `ValidationFailed` with the field and a Chinese reason; the caller reads the policy once
+    for the whole batch and passes it in.
+    """
+    if kind not in SubjectKind.values:
+        raise ValidationFailed(f"主体类型“{kind}”无效，应为 org（法人和非法人组织）或 person（自然人）", field="kind")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed("主体名称不能为空", field="name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationFailed(f"主体名称“{name[:20]}…”超过{NAME_MAX_LENGTH}个字符", field="name")
+    district = (district or "").strip() or None
+    if kind == SubjectKind.ORG:
+        if id_number:
+            raise ValidationFailed("法人和非法人组织不应提供身份证号码", field="id_number")
+        if not uscc or not uscc.strip():
+            raise ValidationFailed(f"法人和非法人组织“{name}”必须提供统一社会信用代码", field="uscc")
+        code = require_uscc(uscc, legacy=legacy)
+        return Subject(
+            kind=SubjectKind.ORG,
+            name=name,
+            name_normalized=normalise_name(name),
+            uscc=code.value,
+            uscc_legacy=code.legacy,
+            district=district,
+        )
+    if uscc:
+        raise ValidationFailed("自然人不应提供统一社会信用代码", field="uscc")
+    if not id_number or not id_number.strip():
+        raise ValidationFailed("自然人必须提供身份证号码", field="id_number")
+    checked = require_id_number(id_number, on_date=on_date)
+    assert checked.birth_date is not None  # a valid result always carries it
+    decision = person_meets_age_floor(checked.birth_date, on_date, policy)
+    if not decision.allowed:
+        raise ValidationFailed(decision.message, field="id_number")
+    return Subject(
+        kind=SubjectKind.PERSON,
+        name=name,
+        name_normalized=normalise_name(name),
+        id_number_cipher=encrypt_identifier(checked.value),
+        id_number_index=blind_index(checked.value),
+        id_number_masked=checked.masked,
+        district=district,
+    )
+
+
+def _existing(candidate: Subject) -> Subject | None:
+    if candidate.kind == SubjectKind.ORG:
+        return Subject.objects.filter(uscc=candidate.uscc).first()
+    return Subject.objects.filter(id_number_index=candidate.id_number_index).first()
+
+
+def _check_may_register(actor: Actor) -> None:
+    if not actor_may(actor, Role.OPERATOR, Role.PROVIDER, scope="collect"):
+        raise PermissionDenied("只有信用中心或信息提供单位可以登记信用主体")
+
+
+def subject_get_or_register(
+    *,
+    actor: Actor,
+    kind: str,
+    name: str,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    legacy: bool = False,
+    district: str | None = None,
+    on_date: date | None = None,
+) -> tuple[Subject, bool]:
+    """The subject with this identifier, registered first if new; `True` when it was created.
+
+    The identifier decides identity: a known USCC or ID number returns the existing subject
+    unchanged, whatever name came with it (renames are a separate, audited correction).
+    """
+    _check_may_register(actor)
+    on_date = on_date or timezone.localdate()
+    candidate = prepare_subject(
+        kind=kind,
+        name=name,
+        uscc=uscc,
+        id_number=id_number,
+        legacy=legacy,
+        district=district,
+        on_date=on_date,
+        policy=get_policy(on=on_date),
+    )
+    found = _existing(candidate)
+    if found is not None:
+        return found, False
+    user, extra = audit_identity(actor)
+    try:
+        with transaction.atomic():
+            candidate.save()
+            audit_record(
+                actor=user,
+                action="subjects.subject_register",
+                target=candidate,
+                data={
+                    "kind": candidate.kind,
+                    "identifier": candidate.display_identifier,
+                    "uscc_legacy": candidate.uscc_legacy,
+                    **extra,
+                },
+            )
+    except IntegrityError:
+        # Registered by a concurrent request between the look-up and the insert.
+        found = _existing(candidate)
+        if found is None:
+            raise
+        return found, False
+    return candidate, True
+
+
+def subject_register(
+    *,
+    actor: Actor,
+    kind: str,
+    name: str,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    legacy: bool = False,
+    district: str | None = None,
+    on_date: date | None = None,
+) -> Subject:
+    subject, _created = subject_get_or_register(
+        actor=actor,
+        kind=kind,
+        name=name,
+        uscc=uscc,
+        id_number=id_number,
+        legacy=legacy,
+        district=district,
+        on_date=on_date,
+    )
+    return subject
