@@ -1,0 +1,130 @@
+"""The public portal's pages: thin views over the subjects and catalogue selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from pubcredit.catalog.models import CatalogItem
+from pubcredit.catalog.rules import INFO_CLASSES
+from pubcredit.catalog.selectors import catalog_item_get, catalog_items_published
+from pubcredit.core.errors import NotFound
+from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
+from pubcredit.subjects.models import Subject, SubjectKind
+from pubcredit.subjects.selectors import subject_get, subject_search
+
+SEARCH_LIMIT = 20
+
+
+def _htmx_partial(request: HttpRequest) -> bool:
+    """An htmx request wants a fragment, except when htmx restores history and wants the page."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _search_context(query: str = "") -> dict[str, Any]:
+    return {
+        "query": query,
+        "min_query_length": MIN_QUERY_LENGTH,
+        "max_query_length": MAX_QUERY_LENGTH,
+        "id_number_refusal": ID_NUMBER_REFUSAL,
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", _search_context())
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    partial = _htmx_partial(request)
+    if form.refused_id_number:
+        # Nothing is searched and the number is not echoed; the browser is sent to a URL without it.
+        if not partial:
+            messages.error(request, ID_NUMBER_REFUSAL)
+            return redirect("portal:search")
+        context = {**_search_context(), "error": ID_NUMBER_REFUSAL, "refused": True}
+        response = render(request, "portal/_search_results.html", context)
+        response["HX-Push-Url"] = "false"
+        return response
+
+    context = _search_context()
+    subjects: list[Subject] | None = None
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        context["query"] = query
+        if query:
+            subjects = subject_search(query, limit=SEARCH_LIMIT)
+    elif form.is_bound:
+        context["query"] = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+        context["error"] = form.errors["q"][0]
+    context["subjects"] = subjects
+    context["truncated"] = subjects is not None and len(subjects) >= SEARCH_LIMIT
+    return render(request, "portal/_search_results.html" if partial else "portal/search.html", context)
+
+
+@require_GET
+def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
+    try:
+        subject = subject_get(subject_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if subject.kind != SubjectKind.ORG:
+        # The public portal shows organisations only: natural persons' information is not public
+        # by default (西安 第十七条), and a person's page would confirm that the person is recorded.
+        raise Http404("未找到该组织")
+    return render(request, "portal/subject_detail.html", {"subject": subject})
+
+
+@dataclass
+class CatalogGroup:
+    info_class: str
+    label: str
+    items: list[CatalogItem] = field(default_factory=list)
+
+
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    groups = {code: CatalogGroup(code, label) for code, label in INFO_CLASSES.items()}
+    for item in catalog_items_published():
+        groups[item.info_class].items.append(item)
+    shown = [group for group in groups.values() if group.items]
+    return render(request, "portal/catalog_list.html", {"groups": shown})
+
+
+@require_GET
+def catalog_item(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        item = catalog_item_get(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "portal/catalog_item.html", {"item": item})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        messages.success(self.request, f"{user.display_name or user.get_username()}，您已登录。")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logout is a POST (Django refuses GET), so a link or a prefetch cannot end a session."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.info(request, "您已安全退出。")
+        return response
