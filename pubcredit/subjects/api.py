@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from pydantic import ValidationError
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
@@ -90,7 +90,7 @@ def _on_date(text: str | None) -> date | None:
         }
     },
 )
-def register(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def register(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _parse_body(request)
     subject, created = subject_get_or_register(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -109,4 +109,4 @@ def register(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         "created": created,
         "created_at": subject.created_at,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
