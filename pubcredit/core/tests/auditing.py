@@ -55,3 +55,21 @@ def audit_erasable_after_test(transactional_db: None) -> Iterator[None]:
     """For `transaction=True` tests that commit audit events: lets the database reset afterwards."""
     yield
     permit_audit_erase()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def audit_log_erasable_after_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Autouse form of `audit_erasable_after_test` for a conftest: every transactional test cleans up."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    permit_audit_erase()

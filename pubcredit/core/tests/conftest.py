@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from pubcredit.core.tests.auditing import audit_erasable_after_test
+from pubcredit.core.tests.auditing import audit_log_erasable_after_transactional_tests
 
-__all__ = ["audit_erasable_after_test"]
+__all__ = ["audit_log_erasable_after_transactional_tests"]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ EVENTS_EACH = 15
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_parallel_writers_keep_one_chain(audit_erasable_after_test: None) -> None:
+def test_parallel_writers_keep_one_chain() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the SQLite test database is in memory and shared-cache; its writers are serialised anyway")
     start = threading.Barrier(WRITERS)
