@@ -72,7 +72,7 @@ def test_importing_2027_makes_the_same_deadline_official(
 
     with django_capture_on_commit_callbacks(execute=True):
         output = _run("import", "2027", str(schedule_file), "--source", "示例通知（测试用）")
-    assert "2027: imported 12 days (10 days off, 2 working days), status official" in output
+    assert "2027: imported 12 days (10 off, 2 working), status official" in output
     assert announced == [2027]
 
     after = deadline_after(date(2026, 12, 31), 30)
@@ -126,6 +126,11 @@ def test_show_prints_the_provisional_year_and_refuses_beyond_it() -> None:
     assert "working days:" in output
     with pytest.raises(CommandError, match="2029 is outside the calendar"):
         _run("show", "2029")
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"cannot read .*nope\.csv: No such file"):
+        _run("import", "2027", str(tmp_path / "nope.csv"))
 
 
 def test_import_errors_name_the_line(tmp_path: Path) -> None:

@@ -12,6 +12,9 @@ from pubcredit.core.audit import verify_chain
 class Command(BaseCommand):
     help = "Audit log maintenance: `verify` checks the SM3 hash chain from the first event to the last."
 
+    # Touches only core tables: a problem elsewhere (another app's admin) must not block it.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="walk the chain in order; exit status 1 at the first broken event")

@@ -25,6 +25,9 @@ _WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 class Command(BaseCommand):
     help = "Working-day calendar: import a year's holiday schedule, publish it, or show a year."
 
+    # Touches only core tables: a problem elsewhere (another app's admin) must not block it.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="replace a year's operator entries with a CSV file (date,working_day,name)")
@@ -46,7 +49,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{options['year']}: published as official")
             else:
                 self._show(options["year"])
-        except (CalendarFileError, OSError) as exc:
+        except CalendarFileError as exc:
             raise CommandError(str(exc)) from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -56,13 +59,15 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text; save the CSV as UTF-8") from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         entries = parse_calendar_csv(text, year)
         calendar_year = calendar_year_import(
             actor=None, year=year, entries=entries, source_note=source, publish=publish
         )
         off = sum(1 for e in entries if not e.working)
         self.stdout.write(
-            f"{year}: imported {len(entries)} days ({off} days off, {len(entries) - off} working days), "
+            f"{year}: imported {len(entries)} days ({off} off, {len(entries) - off} working), "
             f"status {calendar_year.status}"
         )
 
