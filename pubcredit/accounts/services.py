@@ -96,6 +96,51 @@ def organisation_create(
     return organisation
 
 
+_ORGANISATION_EDITABLE = (
+    "short_name",
+    "kind",
+    "is_provider",
+    "is_consumer",
+    "district",
+    "parent",
+    "reporting_frequency",
+    "active",
+)
+
+
+def organisation_update(*, actor: Actor, organisation: Organisation, **changes: object) -> Organisation:
+    """Change an organisation's attributes (not its name or USCC, which identify it)."""
+    _require_operator(actor, "修改单位")
+    unknown = sorted(set(changes) - set(_ORGANISATION_EDITABLE))
+    if unknown:
+        raise ValidationFailed(f"单位字段“{unknown[0]}”不能修改", field=unknown[0])
+    if "kind" in changes and changes["kind"] not in OrganisationKind.values:
+        raise ValidationFailed(f"单位类型“{changes['kind']}”无效", field="kind")
+    if changes.get("reporting_frequency") and changes["reporting_frequency"] not in ReportingFrequency.values:
+        raise ValidationFailed(f"报送频率“{changes['reporting_frequency']}”无效", field="reporting_frequency")
+    if changes.get("parent") == organisation:
+        raise ValidationFailed("单位不能是自己的上级单位", field="parent")
+    changed = {field: value for field, value in changes.items() if getattr(organisation, field) != value}
+    if not changed:
+        return organisation
+    before = {field: _plain(getattr(organisation, field)) for field in changed}
+    with transaction.atomic():
+        for field, value in changed.items():
+            setattr(organisation, field, value)
+        organisation.save(update_fields=list(changed))
+        _audit(
+            actor,
+            "accounts.organisation_update",
+            organisation,
+            {"before": before, "after": {field: _plain(value) for field, value in changed.items()}},
+        )
+    return organisation
+
+
+def _plain(value: object) -> object:
+    return value.pk if isinstance(value, models.Model) else value
+
+
 # --- users and roles -------------------------------------------------------------------------
 
 
@@ -143,6 +188,22 @@ def user_create(
         for role in sorted(wanted):
             role_grant(actor=actor, user=candidate, role=role)
     return candidate
+
+
+def user_save_from_admin(*, actor: Actor, user: User, created: bool, changed_fields: Iterable[str]) -> User:
+    """Save a user edited in the admin (whose forms hash the password) and audit which fields changed."""
+    _require_operator(actor, "新建或修改用户")
+    fields = sorted(set(changed_fields) - {"password1", "password2"})
+    with transaction.atomic():
+        user.save()
+        _audit(
+            actor,
+            "accounts.user_create" if created else "accounts.user_update",
+            user,
+            {"username": user.username, "fields": fields},
+        )
+    user.forget_roles()
+    return user
 
 
 def _grant_organisation(user: User, role: Role, organisation: Organisation | None) -> Organisation | None:

@@ -168,3 +168,36 @@ def subject_register(
         on_date=on_date,
     )
     return subject
+
+
+def subject_update(*, actor: Actor, subject: Subject, name: str | None = None, district: str | None = None) -> Subject:
+    """Correct a subject's name or district; identifiers never change (they are the identity)."""
+    if not actor_may(actor, Role.OPERATOR):
+        raise PermissionDenied("只有信用中心可以更正信用主体信息")
+    changes: dict[str, object] = {}
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationFailed("主体名称不能为空", field="name")
+        if len(name) > NAME_MAX_LENGTH:
+            raise ValidationFailed(f"主体名称“{name[:20]}…”超过{NAME_MAX_LENGTH}个字符", field="name")
+        if name != subject.name:
+            changes["name"] = name
+    if district is not None and (district.strip() or None) != subject.district:
+        changes["district"] = district.strip() or None
+    if not changes:
+        return subject
+    user, extra = audit_identity(actor)
+    before = {field: getattr(subject, field) for field in changes}
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(subject, field, value)
+        subject.name_normalized = normalise_name(subject.name)
+        subject.save(update_fields=[*changes, "name_normalized", "updated_at"])
+        audit_record(
+            actor=user,
+            action="subjects.subject_update",
+            target=subject,
+            data={"before": before, "after": changes, **extra},
+        )
+    return subject

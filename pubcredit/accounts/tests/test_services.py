@@ -13,6 +13,7 @@ from pubcredit.accounts.services import (
     api_client_create,
     api_client_revoke,
     organisation_create,
+    organisation_update,
     role_grant,
     role_revoke,
     user_create,
@@ -264,3 +265,22 @@ def test_revoke_is_operator_only_and_idempotent() -> None:
     revoked_at = api_client_revoke(actor=operator, client=client).revoked_at
     assert api_client_revoke(actor=operator, client=client).revoked_at == revoked_at
     assert AuditEvent.objects.filter(action="accounts.api_client_revoke").count() == 1
+
+
+def test_organisation_update_changes_only_attributes() -> None:
+    operator = OperatorFactory.create()
+    organisation = OrganisationFactory.create()
+    error = _refused(
+        lambda: organisation_update(actor=operator, organisation=organisation, name="改名"), ValidationFailed
+    )
+    assert error.message == "单位字段“name”不能修改"
+    _refused(
+        lambda: organisation_update(actor=operator, organisation=organisation, parent=organisation), ValidationFailed
+    )
+    clerk = ProviderClerkFactory.create()
+    _refused(lambda: organisation_update(actor=clerk, organisation=organisation, active=False))
+    organisation_update(actor=operator, organisation=organisation, active=False, is_consumer=True)
+    organisation.refresh_from_db()
+    assert not organisation.active
+    event = AuditEvent.objects.get(action="accounts.organisation_update")
+    assert event.data["before"] == {"active": True, "is_consumer": False}

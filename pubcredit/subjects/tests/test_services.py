@@ -22,7 +22,12 @@ from pubcredit.core.models import AuditEvent
 from pubcredit.policy import get_policy
 from pubcredit.subjects.identifiers import id_number_check_character
 from pubcredit.subjects.models import Subject, SubjectKind
-from pubcredit.subjects.services import prepare_subject, subject_get_or_register, subject_register
+from pubcredit.subjects.services import (
+    prepare_subject,
+    subject_get_or_register,
+    subject_register,
+    subject_update,
+)
 from pubcredit.subjects.tests.factories import make_id_number, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +228,16 @@ def test_prepare_subject_reads_the_age_floor_of_the_given_pack() -> None:
         kind="person", name="孙八", id_number=number, on_date=DAY, policy=get_policy(on=DAY, pack="dalian")
     )
     assert person.id_number_masked.startswith("610103")
+
+
+def test_subject_update_is_operator_only_and_keeps_identifiers(clerk: Any) -> None:
+    subject = subject_register(actor=clerk, kind="org", name="旧名称有限公司", uscc=make_uscc(2), on_date=DAY)
+    _refused(lambda: subject_update(actor=clerk, subject=subject, name="新名称有限公司"), PermissionDenied)
+    operator = OperatorFactory.create()
+    _refused(lambda: subject_update(actor=operator, subject=subject, name="  "))
+    updated = subject_update(actor=operator, subject=subject, name="新名称（西安）有限公司")
+    assert updated.name_normalized == "新名称(西安)有限公司"
+    assert updated.uscc == make_uscc(2)
+    before = AuditEvent.objects.count()
+    subject_update(actor=operator, subject=subject, name="新名称（西安）有限公司")
+    assert AuditEvent.objects.count() == before
