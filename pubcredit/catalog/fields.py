@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from stdnum.cn import ric, uscc
-
 from pubcredit.core.crypto import mask_id_number
 from pubcredit.core.errors import ValidationFailed
+from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
 
 FIELD_TYPES: dict[str, str] = {
     "string": "文本",
@@ -256,13 +255,17 @@ def parse_value(spec: FieldSpec, raw: Any) -> Any:
             return False
         raise ValueError("应为“是”或“否”")
     if t == "uscc":
-        if not isinstance(raw, str) or not uscc.is_valid(raw):
+        checked = validate_uscc(raw) if isinstance(raw, str) else None
+        if checked is None or not checked.valid:
             raise ValueError("不是有效的统一社会信用代码（18 位，含校验码，GB 32100）")
-        return uscc.compact(raw)
+        return checked.value
     if t == "id_number":
-        if not isinstance(raw, str) or not ric.is_valid(raw):
+        # Structure and check character only: whether the person may be a subject on the
+        # decision date (age floor) is decided where the subject is registered.
+        person = validate_id_number(raw, on_date=dt.date.max) if isinstance(raw, str) else None
+        if person is None or not person.valid:
             raise ValueError("不是有效的身份证号码（18 位，含校验码，GB 11643）")
-        return mask_id_number(ric.compact(raw))
+        return mask_id_number(person.value)
     raise ValueError(f"未知字段类型 {t}")
 
 

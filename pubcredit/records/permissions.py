@@ -1,0 +1,44 @@
+"""Who may write a record: the department that produced it (谁产生、谁上传、谁负责, 西安 第十六条)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pubcredit.accounts.actors import Actor, actor_may, is_superuser
+from pubcredit.core.errors import PermissionDenied
+from pubcredit.core.roles import Role
+
+RESPONSIBILITY_ARTICLE = "西安 第十六条"
+
+
+def actor_organisation_id(actor: Actor) -> int | None:
+    return getattr(actor, "organisation_id", None)
+
+
+def _label(actor: Actor) -> str:
+    return str(actor) if actor is not None else "匿名用户"
+
+
+def require_may_submit(actor: Actor, provider: Any) -> None:
+    """Staff of the provider (or its system with the `collect` scope) submit its records.
+
+    A superuser may load records for any provider (initial loads, demo data); it is audited.
+    """
+    if is_superuser(actor):
+        return
+    if actor_may(actor, Role.PROVIDER, scope="collect") and actor_organisation_id(actor) == provider.pk:
+        return
+    raise PermissionDenied(
+        f"“{_label(actor)}”不是信息提供单位“{provider}”的报送人员，不能以该单位名义报送信用记录"
+        f"（谁产生、谁上传、谁负责，{RESPONSIBILITY_ARTICLE}）"
+    )
+
+
+def require_record_owner(actor: Actor, record: Any, *, doing: str) -> None:
+    """Only the providing department corrects or withdraws its own record."""
+    if actor_may(actor, Role.PROVIDER, scope="collect") and actor_organisation_id(actor) == record.provider_id:
+        return
+    raise PermissionDenied(
+        f"“{_label(actor)}”不属于该记录的信息提供单位“{record.provider}”，不能{doing}该记录"
+        f"（谁产生、谁上传、谁负责，{RESPONSIBILITY_ARTICLE}）"
+    )
