@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from pubcredit.core.tests.auditing import audit_erasable_after_test  # noqa: F401 (a fixture)
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("PUBCREDIT_CHROMIUM", "/usr/bin/chromium"))
@@ -40,6 +42,11 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _audit_erasable(audit_erasable_after_test: None) -> None:  # noqa: F811
+    """Pages commit audit events (sign-ins, catalogue seeding) that the database reset must remove."""
 
 
 @pytest.fixture
