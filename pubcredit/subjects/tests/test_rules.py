@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pubcredit.policy import get_policy
 from pubcredit.subjects.rules import age_reached_on, person_meets_age_floor
 
 
@@ -60,3 +62,16 @@ def test_once_allowed_always_allowed_and_the_boundary_is_the_day_after_the_birth
     assert birthday.year == born.year + 18
     assert not person_meets_age_floor(born, birthday, pack).allowed
     assert person_meets_age_floor(born, birthday + timedelta(days=1), pack).allowed
+
+
+@pytest.mark.parametrize(
+    ("pack", "allowed", "article"),
+    [("xian", False, "西安 第十条"), ("yuanbaoshan", False, "元宝山 第二条"), ("dalian", True, None)],
+)
+def test_reads_the_floor_and_article_from_the_real_packs(pack: str, allowed: bool, article: str | None) -> None:
+    on = date(2026, 11, 22)
+    decision = person_meets_age_floor(date(2010, 1, 1), on, get_policy(on=on, pack=pack))
+    assert decision.allowed is allowed
+    if article is not None:
+        assert decision.article == article
+        assert decision.message == f"自然人未满18周岁（{article}），不得作为信用主体归集"
