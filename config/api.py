@@ -27,7 +27,9 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = 400
-    if isinstance(exc, PermissionDenied):
+    if exc.code == "unauthenticated":
+        status = 401
+    elif isinstance(exc, PermissionDenied):
         status = 403
     elif isinstance(exc, NotFound):
         status = 404
