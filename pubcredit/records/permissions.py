@@ -19,14 +19,18 @@ def _label(actor: Actor) -> str:
     return str(actor) if actor is not None else "匿名用户"
 
 
-def require_may_submit(actor: Actor, provider: Any) -> None:
+def require_may_submit(actor: Actor, provider: Any, *, self_declared: bool = False) -> None:
     """Staff of the provider (or its system with the `collect` scope) submit its records.
 
-    A superuser may load records for any provider (initial loads, demo data); it is audited.
+    A self-declared record (自主申报) is entered by the credit centre's staff after their review,
+    in the centre's name. A superuser may load records for any provider (initial loads, demo
+    data); it is audited.
     """
     if is_superuser(actor):
         return
     if actor_may(actor, Role.PROVIDER, scope="collect") and actor_organisation_id(actor) == provider.pk:
+        return
+    if self_declared and actor_may(actor, Role.OPERATOR) and actor_organisation_id(actor) == provider.pk:
         return
     raise PermissionDenied(
         f"“{_label(actor)}”不是信息提供单位“{provider}”的报送人员，不能以该单位名义报送信用记录"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from pubcredit.accounts.actors import Actor, actor_may, audit_identity
@@ -20,6 +21,7 @@ from pubcredit.catalog.selectors import catalog_items_by_code
 from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
+from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_records
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus, RecordVersion
 from pubcredit.records.permissions import require_may_submit, require_record_owner
 from pubcredit.records.validation import (
@@ -194,7 +196,7 @@ def record_create(
     self_declared: bool = False,
 ) -> Record:
     """Store one record under the catalogue version in force today, with its version 1."""
-    require_may_submit(actor, provider)
+    require_may_submit(actor, provider, self_declared=self_declared)
     _require_provider(provider, self_declared=self_declared)
     item.refresh_from_db(fields=["status", "valid_from", "valid_to"])
     ctx = RecordContext(timezone.localdate())
@@ -306,16 +308,25 @@ def records_bulk_create(
         raise RecordRejected(problems)
     if not records:
         return 0
+    stamp = batch_stamp()
     try:
         with transaction.atomic():
-            Record.objects.bulk_create(records, batch_size=chunk_size)
+            insert_records(records, now=stamp, chunk_size=chunk_size)
     except IntegrityError:
         raise RecordRejected(
             [RowProblem(None, "source_ref", "", "批次中的来源文号与其他同时提交的记录冲突，请重新提交")]
         ) from None
     user, label = _actor_user(actor)
-    RecordVersion.objects.bulk_create(
-        [_version_of(r, user=user, label=label, reason="归集") for r in records], batch_size=chunk_size
+    insert_first_versions(
+        provider_id=provider.pk,
+        batch_ref=batch_ref,
+        created_at=stamp,
+        user_id=user.pk if user is not None else None,
+        label=label,
+        reason="归集",
+    )
+    inserted = Record.objects.filter(provider_id=provider.pk, batch_ref=batch_ref, created_at=stamp).aggregate(
+        first=Min("pk"), last=Max("pk")
     )
     counts: dict[str, int] = {}
     for record in records:
@@ -329,8 +340,8 @@ def records_bulk_create(
             "batch_ref": batch_ref,
             "count": len(records),
             "items": counts,
-            "first_record": records[0].pk,
-            "last_record": records[-1].pk,
+            "first_record": inserted["first"],
+            "last_record": inserted["last"],
         },
     )
     return len(records)

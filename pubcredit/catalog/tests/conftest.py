@@ -1,17 +1,17 @@
 import pytest
 
+from pubcredit.accounts.tests.factories import OperatorFactory, ProviderClerkFactory
 from pubcredit.catalog.services import catalog_seed
-from pubcredit.catalog.tests.factories import UserFactory, make_operator
 
 
 @pytest.fixture
 def operator(db):
-    return make_operator()
+    return OperatorFactory.create()
 
 
 @pytest.fixture
 def clerk(db):
-    return UserFactory()
+    return ProviderClerkFactory.create()
 
 
 @pytest.fixture

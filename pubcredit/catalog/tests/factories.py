@@ -1,4 +1,4 @@
-"""Catalogue factories, plus the few account personas these tests need."""
+"""Catalogue factories (personas come from pubcredit.accounts.tests.factories)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,7 @@ from typing import Any
 
 import factory
 
-from pubcredit.accounts.models import RoleGrant, User
 from pubcredit.catalog.models import CatalogItem
-from pubcredit.core.roles import Role
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    display_name = factory.Sequence(lambda n: f"用户{n}")
-
-
-def make_operator(**kwargs: Any) -> User:
-    user: User = UserFactory.create(**kwargs)
-    RoleGrant.objects.create(user=user, role=Role.OPERATOR)
-    return user
 
 
 def simple_fields() -> list[dict[str, Any]]:

@@ -46,9 +46,9 @@ def test_non_operator_cannot_publish(clerk):
 
 
 def test_superuser_may_publish(db):
-    from pubcredit.catalog.tests.factories import UserFactory
+    from pubcredit.accounts.tests.factories import SuperuserFactory
 
-    admin = UserFactory(is_superuser=True)
+    admin = SuperuserFactory.create()
     assert publish(admin).version == 1
 
 

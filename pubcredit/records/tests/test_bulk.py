@@ -48,6 +48,9 @@ def test_a_batch_lands_whole_with_versions_and_one_audit_event(catalogue, clerk,
     assert record.decided_on == dt.date(2025, 5, 3)
     assert record.disclosure_ends_on == dt.date(2028, 5, 3)  # catalogue 36 months, no end date given
     assert record.report_due_on is not None
+    assert record.data["CF_NR_FK"] == "2" and record.data["CF_XDR_SHXYM"] == record.subject.uscc
+    assert record.disclosure_basis["policy"] == "xian"
+    assert record.versions.get().data == record.data
 
 
 def test_one_bad_row_refuses_the_whole_batch_naming_row_field_and_value(catalogue, clerk, today):
