@@ -141,6 +141,9 @@ def _plain(value: object) -> object:
     return value.pk if isinstance(value, models.Model) else value
 
 
+# Roles that work in the admin: operators configure, authority and auditors read.
+ADMIN_ROLES = (Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR)
+
 # --- users and roles -------------------------------------------------------------------------
 
 
@@ -221,6 +224,16 @@ def _grant_organisation(user: User, role: Role, organisation: Organisation | Non
     return organisation
 
 
+def _sync_admin_access(user: User) -> None:
+    """Admin access (is_staff) follows the staff roles, so granting or revoking a role is enough."""
+    staff = (
+        user.is_superuser or RoleGrant.objects.filter(user=user, role__in=ADMIN_ROLES, revoked_at__isnull=True).exists()
+    )
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
+
 def role_grant(*, actor: Actor, user: User, role: Role | str, organisation: Organisation | None = None) -> RoleGrant:
     """Give `user` a role; granting a role already held returns the existing grant."""
     _require_operator(actor, "授予角色")
@@ -239,6 +252,7 @@ def role_grant(*, actor: Actor, user: User, role: Role | str, organisation: Orga
     granted_by = actor if isinstance(actor, User) else None
     with transaction.atomic():
         grant = RoleGrant.objects.create(user=user, role=role, organisation=organisation, granted_by=granted_by)
+        _sync_admin_access(user)
         _audit(
             actor,
             "accounts.role_grant",
@@ -264,6 +278,7 @@ def role_revoke(*, actor: Actor, user: User, role: Role | str, organisation: Org
             raise NotFound(f"用户“{user.username}”没有有效的“{role.label}”角色", field="role")
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
+        _sync_admin_access(user)
         _audit(actor, "accounts.role_revoke", grant, {"user_id": user.pk, "role": role.value})
     user.forget_roles()
     return grant

@@ -284,3 +284,20 @@ def test_organisation_update_changes_only_attributes() -> None:
     assert not organisation.active
     event = AuditEvent.objects.get(action="accounts.organisation_update")
     assert event.data["before"] == {"active": True, "is_consumer": False}
+
+
+@pytest.mark.django_db
+def test_admin_access_follows_staff_roles() -> None:
+    from pubcredit.accounts.services import role_grant, role_revoke
+    from pubcredit.accounts.tests.factories import OperatorFactory, UserFactory
+    from pubcredit.core.roles import Role
+
+    operator = OperatorFactory.create()
+    user = UserFactory.create()
+    assert not user.is_staff
+    role_grant(actor=operator, user=user, role=Role.AUDITOR)
+    user.refresh_from_db()
+    assert user.is_staff
+    role_revoke(actor=operator, user=user, role=Role.AUDITOR)
+    user.refresh_from_db()
+    assert not user.is_staff
