@@ -49,7 +49,7 @@ check: $(STAMP)
 	$(BIN)/mypy .
 
 bench: $(STAMP) keys
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/demo_load.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -163,7 +163,7 @@ def test_malformed_json_is_400() -> None:
 
 def test_registration_needs_credentials() -> None:
     response = _nothing_written(lambda: _post(Client(), {"kind": "org", "name": "甲", "uscc": make_uscc(1)}))
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
     assert "请先登录" in response.json()["message"]
 
@@ -173,6 +173,7 @@ def test_revoked_or_wrong_scope_tokens_and_consumers_are_refused() -> None:
     query_only = ApiClientFactory.create(scopes=["query"])
     body = {"kind": "org", "name": "甲", "uscc": make_uscc(1)}
     response = _nothing_written(lambda: _post(Client(), body, Authorization=f"Bearer {revoked.plain_token}"))
+    assert response.status_code == 401
     assert response.json()["message"] == f"API 客户端“{revoked.name}”的访问令牌已于2026-11-20撤销"
     response = _nothing_written(lambda: _post(Client(), body, Authorization=f"Bearer {query_only.plain_token}"))
     assert response.status_code == 403
