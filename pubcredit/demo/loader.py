@@ -171,11 +171,12 @@ def _rows_by_provider(
         code, provider = PER_SUBJECT_ITEMS[facts.kind]
         add(code, provider, subject, facts)
     remaining = max(0, records - len(subjects))
-    codes = list(ITEM_PLAN)
+    present = {kind for kind, pairs in by_kind.items() if pairs}
+    codes = [c for c in ITEM_PLAN if present & set(items[c].subject_kinds)]
     weights = [ITEM_PLAN[c][0] for c in codes]
-    for code in rng.choices(codes, weights=weights, k=remaining):
-        kinds = items[code].subject_kinds
-        kind = "org" if len(kinds) == 1 and kinds[0] == "org" else rng.choice(kinds) if len(kinds) > 1 else kinds[0]
+    for code in rng.choices(codes, weights=weights, k=remaining) if codes else []:
+        kinds = sorted(present & set(items[code].subject_kinds))
+        kind = rng.choice(kinds)
         if kind == "person" and "org" in kinds and rng.random() < 0.6:
             kind = "org"  # most records in a city are about organisations
         subject, facts = rng.choice(by_kind[kind])

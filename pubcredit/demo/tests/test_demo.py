@@ -66,3 +66,11 @@ def test_small_demo_city_loads_once_and_gives_each_role_a_login() -> None:
     for login in logins:
         assert authenticate(username=login.username, password=DEMO_PASSWORD) is not None
     assert len(demo_accounts()) == len(logins)
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-11-22 10:00 +0800", tick=False)
+def test_a_city_of_organisations_only_gets_organisation_records() -> None:
+    summary = demo_load(organisations=30, persons=0, records=200)
+    assert summary.records == 200
+    assert set(Record.objects.values_list("subject_kind", flat=True)) == {"org"}
