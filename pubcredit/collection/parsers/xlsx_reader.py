@@ -4,6 +4,9 @@ An XLSX is a zip archive; a few kilobytes can declare gigabytes of XML. The cent
 is read (it holds every member's declared sizes, and Python's zip reader never inflates past
 the declared size) and the file is refused if the total or the compression ratio is beyond the
 limits, before openpyxl touches it.
+
+Real formula cells are read as their cached results (`data_only`); the formula text itself is
+never taken. Text cells that start like a formula are refused per cell, as in CSV.
 """
 
 from __future__ import annotations
