@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,23 @@ from pubcredit.collection.parsers.table import CellProblem, Row, TableReader, bu
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+# What a damaged archive or workbook can raise from the zip, inflate and XML layers.
+_CORRUPT: tuple[type[BaseException], ...] = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,
+)
 _ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
@@ -59,7 +77,7 @@ def check_zip(source: str | Path | IO[bytes], limits: ZipLimits) -> None:
     try:
         with zipfile.ZipFile(source) as zf:
             members = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except _CORRUPT:
         raise FileRejected("文件不是有效的 Excel（.xlsx）文件：压缩结构已损坏") from None
     finally:
         if not isinstance(source, str | Path):
@@ -124,7 +142,7 @@ def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None
     check_zip(source, limits or ZipLimits())
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except _CORRUPT:
         raise FileRejected("文件不是有效的 Excel（.xlsx）文件：缺少工作簿内容或已损坏") from None
     try:
         if not workbook.worksheets:
@@ -146,7 +164,7 @@ def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None
     except FileRejected:
         workbook.close()
         raise
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+    except _CORRUPT:
         workbook.close()
         raise FileRejected("Excel 文件内容已损坏，无法读取") from None
 
@@ -158,7 +176,7 @@ def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None
                 if row is None:
                     continue
                 yield _with_error_cells(row, headers, texts)
-        except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        except _CORRUPT:
             raise FileRejected("Excel 文件内容已损坏，无法读取") from None
 
     return TableReader(headers, rows(), close=workbook.close)

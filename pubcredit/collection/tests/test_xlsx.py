@@ -4,6 +4,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from pubcredit.collection.parsers import FileRejected, ZipLimits, map_headers, read_xlsx
@@ -173,3 +175,28 @@ def test_limits_are_configurable(tmp_path):
         read_xlsx(path, limits=ZipLimits(max_uncompressed=1024))
     with pytest.raises(FileRejected, match="超过上限 2"):
         read_xlsx(path, limits=ZipLimits(max_members=2))
+
+
+def _small_workbook() -> bytes:
+    return _xlsx([["a", "b"], [1, "x"], ["2024", 3.5]]).getvalue()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=8))
+def test_damaged_workbooks_raise_only_file_rejected(flips):
+    data = bytearray(_small_workbook())
+    for position, byte in flips:
+        data[position % len(data)] = byte
+    try:
+        reader = read_xlsx(io.BytesIO(bytes(data)))
+        for row in reader:
+            assert set(row.values) <= set(reader.headers)
+    except FileRejected as exc:
+        assert exc.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_into_read_xlsx_raise_only_file_rejected(raw):
+    with pytest.raises(FileRejected):
+        read_xlsx(io.BytesIO(b"PK\x03\x04" + raw))
