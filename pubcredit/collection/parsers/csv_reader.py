@@ -86,6 +86,19 @@ def _checked(lines: Iterator[tuple[int, str]], state: list[int]) -> Iterator[str
         yield line
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"单元格超过 {csv.field_size_limit()} 个字符"
+    if "unexpected end of data" in text or "EOF" in text:
+        return "引号未闭合"
+    if "new-line character" in text:
+        return "未加引号的单元格中含有回车符"
+    if "expected after" in text:
+        return "引号结束后缺少分隔符"
+    return "无法按 CSV 规则解析"
+
+
 def read_csv(stream: BinaryIO, *, delimiter: str = ",") -> TableReader:
     """Open a CSV (or, with `delimiter="\\t"`, a TSV) stream; headers are read now, rows on iteration.
 
@@ -105,7 +118,8 @@ def read_csv(stream: BinaryIO, *, delimiter: str = ",") -> TableReader:
         except StopIteration:
             return None
         except csv.Error as exc:
-            raise FileRejected(f"文件第 {start} 行格式错误（{exc}），请检查引号和分隔符", row=start) from None
+            reason = _csv_reason(exc)
+            raise FileRejected(f"文件第 {start} 行格式错误：{reason}，请检查引号和分隔符", row=start) from None
         return start, record
 
     header_line = 0
