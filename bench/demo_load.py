@@ -11,23 +11,13 @@ named in --database is dropped and re-created first.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV_KEYS = {
-    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "PUBCREDIT_SM4_KEY": "00112233445566778899aabbccddeeff",
-    "PUBCREDIT_INDEX_KEY": "ab" * 32,
-    "PUBCREDIT_POLICY": "xian",
-    "PUBCREDIT_ENV_FILE": "/nonexistent",
-}
+from setup_db import bench_env, migrate, pubcredit
 
 
 def _recreate_postgres(url: str) -> None:
@@ -50,19 +40,11 @@ def main() -> None:
         url = args.database or f"sqlite:///{tmp}/bench.sqlite3"
         if url.startswith("postgres"):
             _recreate_postgres(url)
-        env = {**os.environ, **ENV_KEYS, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
-        cli = [sys.executable, "-m", "pubcredit.cli"]
-        subprocess.run([*cli, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+        env = bench_env(url)
+        migrate(env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        done = subprocess.run(
-            [*cli, "demo", "load", "--records", str(args.records)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        done = pubcredit(env, "demo", "load", "--records", str(args.records), capture=True)
         elapsed = time.perf_counter() - started
         peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     loaded = re.search(r"(\d+) records", done.stdout.strip().splitlines()[-1])

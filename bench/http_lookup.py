@@ -11,7 +11,6 @@ req/s, p50/p99 latency and the platform/baseline ratio. Traffic stays on the loo
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import socket
@@ -21,14 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV_KEYS = {
-    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    "PUBCREDIT_SM4_KEY": "00112233445566778899aabbccddeeff",
-    "PUBCREDIT_INDEX_KEY": "ab" * 32,
-    "PUBCREDIT_POLICY": "xian",
-    "PUBCREDIT_ENV_FILE": "/nonexistent",
-}
+from setup_db import ROOT, bench_env, migrate, pubcredit
+
+from pubcredit.ops.gunicorn import default_workers, gunicorn_argv, gunicorn_path
+
 LUA = """
 counter = 0
 request = function()
@@ -56,8 +51,11 @@ def _wait(port: int) -> None:
 
 
 def _gunicorn(app: str, port: int, workers: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [gunicorn, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync"]
+    """Both servers get the command line `pubcredit serve` execs, access log included."""
+    gunicorn = gunicorn_path()
+    if gunicorn is None:
+        sys.exit("gunicorn is not installed in this environment; run `make venv`")
+    args = gunicorn_argv(gunicorn, app, bind=f"127.0.0.1:{port}", workers=workers)
     return subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -93,28 +91,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            **ENV_KEYS,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PUBCREDIT_VAR_DIR": tmp,
-        }
-        cli = [sys.executable, "-m", "pubcredit.cli"]
-        subprocess.run([*cli, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([*cli, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(
-            [*cli, "demo", "load", "--organisations", "2000", "--persons", "0", "--records", "5000"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        env = bench_env(f"sqlite:///{tmp}/bench.sqlite3", PUBCREDIT_VAR_DIR=tmp)
+        migrate(env)
+        pubcredit(env, "collectstatic", "--no-input", "-v0")
+        pubcredit(env, "demo", "load", "--organisations", "2000", "--persons", "0", "--records", "5000", capture=True)
         script = Path(tmp) / "lookup.lua"
         script.write_text(LUA.replace("%d", "2000"), encoding="utf-8")
         results = {}

@@ -25,10 +25,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pubcredit: {exc}", file=sys.stderr)
         sys.exit(2)
     except (OperationalError, InterfaceError) as exc:
-        from pubcredit.ops.preflight import describe_database
+        from pubcredit.ops.preflight import database_failure
 
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        print(f"pubcredit: cannot use the {describe_database()}: {first_line}", file=sys.stderr)
+        print(f"pubcredit: {database_failure(exc)}", file=sys.stderr)
         sys.exit(2)
 
 

@@ -23,13 +23,18 @@ def describe_database(alias: str = DEFAULT_DB_ALIAS) -> str:
     return f"PostgreSQL database {db.get('NAME')!r} at {host}:{port}"
 
 
+def database_failure(exc: Exception, alias: str = DEFAULT_DB_ALIAS) -> str:
+    """One sentence for a database error: which database, and the driver's first line."""
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"Cannot connect to the {describe_database(alias)}: {first_line}"
+
+
 def check_database(alias: str = DEFAULT_DB_ALIAS) -> None:
     connection = connections[alias]
     try:
         connection.ensure_connection()
     except DatabaseError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigurationError(f"Cannot connect to the {describe_database(alias)}: {first_line}") from exc
+        raise ConfigurationError(database_failure(exc, alias)) from exc
 
 
 def check_migrations(alias: str = DEFAULT_DB_ALIAS) -> None:

@@ -1,19 +1,19 @@
 """`pubcredit serve`: check the set-up, then hand the process over to gunicorn.
 
-Sync workers with persistent database connections (CONN_MAX_AGE=None in settings): measured
-on this kind of machine as the fastest of the set-ups tried (see README, Performance).
+Sync workers with persistent database connections (CONN_MAX_AGE=None in settings), one per core
+(docs/decisions/0001-one-sync-worker-per-core.md).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from pubcredit.ops import preflight
+from pubcredit.ops.gunicorn import default_workers, gunicorn_argv, gunicorn_path
 
 
 class Command(BaseCommand):
@@ -29,32 +29,11 @@ class Command(BaseCommand):
         if options["check_only"]:
             self.stdout.write("pubcredit: settings, policy pack and database are ready")
             return
-        # One sync worker per core: measured faster than 2 x cores + 1 on 2 cores (bench/http_lookup.py).
-        workers = options["workers"] or (os.cpu_count() or 1)
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+        workers = options["workers"] or default_workers()
+        gunicorn = gunicorn_path()
         if gunicorn is None:
             self.stderr.write("pubcredit: gunicorn is not installed in this environment; run `make venv`.")
             sys.exit(2)
         self.stdout.write(f"pubcredit: serving on http://{options['bind']}/ with {workers} sync workers")
         sys.stdout.flush()
-        os.execv(
-            gunicorn,
-            [
-                gunicorn,
-                "config.wsgi:application",
-                "--bind",
-                options["bind"],
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "20",
-                "--access-logfile",
-                "-",
-                "--access-logformat",
-                "%(t)s %(m)s %(U)s %(s)s %(b)s %(M)sms",
-            ],
-        )
+        os.execv(gunicorn, gunicorn_argv(gunicorn, "config.wsgi:application", bind=options["bind"], workers=workers))
