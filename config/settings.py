@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "pubcredit.subjects",
     "pubcredit.catalog",
     "pubcredit.records",
+    "pubcredit.collection",
     "pubcredit.portal",
     "pubcredit.ops",
     "pubcredit.demo",

@@ -9,5 +9,6 @@ admin.site.site_title = "pubcredit 管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("collection/", include("pubcredit.collection.urls")),
     path("", include("pubcredit.portal.urls")),
 ]

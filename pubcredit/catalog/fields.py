@@ -32,9 +32,31 @@ FIELD_TYPES: dict[str, str] = {
 }
 SENSITIVITIES: dict[str, str] = {"none": "一般", "consent": "须本人书面同意"}
 SUBJECT_KINDS: dict[str, str] = {"org": "法人和非法人组织", "person": "自然人"}
+# What a field also means for the record as a whole, so that a file in the item's own layout
+# (the 双公示 columns included) names the subject, the decision and its reference.
+ROLES: dict[str, tuple[str, str]] = {
+    "subject_name": ("string", "主体名称"),
+    "subject_kind": ("enum", "主体类别"),
+    "uscc": ("uscc", "统一社会信用代码"),
+    "id_number": ("id_number", "身份证号码"),
+    "source_ref": ("string", "来源文号"),
+    "decided_on": ("date", "决定日期"),
+    "end_date": ("date", "认定终止之日"),
+}
 
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-_SPEC_KEYS = {"name", "label", "type", "required", "required_for", "choices", "max_length", "aliases", "sensitivity"}
+_SPEC_KEYS = {
+    "name",
+    "label",
+    "type",
+    "required",
+    "required_for",
+    "choices",
+    "max_length",
+    "aliases",
+    "sensitivity",
+    "role",
+}
 _DEFAULT_MAX_LENGTH = {"string": 255, "text": 4000}
 _TRUE = {"是", "true", "1", "y", "yes", "t"}
 _FALSE = {"否", "false", "0", "n", "no", "f"}
@@ -53,6 +75,7 @@ class FieldSpec:
     max_length: int | None = None
     aliases: tuple[str, ...] = ()
     sensitivity: str = "none"
+    role: str | None = None
 
     def is_required_for(self, subject_kind: str) -> bool:
         return self.required or subject_kind in self.required_for
@@ -71,6 +94,8 @@ class FieldSpec:
             out["max_length"] = self.max_length
         out["aliases"] = list(self.aliases)
         out["sensitivity"] = self.sensitivity
+        if self.role is not None:
+            out["role"] = self.role
         return out
 
 
@@ -138,6 +163,12 @@ def parse_field_spec(raw: Mapping[str, Any], position: int) -> FieldSpec:
     sensitivity = raw.get("sensitivity", "none")
     if sensitivity not in SENSITIVITIES:
         raise _fail(f"字段“{name}”的敏感级别“{sensitivity}”无效，可选：{'、'.join(SENSITIVITIES)}")
+    role = raw.get("role")
+    if role is not None:
+        if role not in ROLES:
+            raise _fail(f"字段“{name}”的用途“{role}”无效，可选：{'、'.join(ROLES)}")
+        if ROLES[role][0] != ftype:
+            raise _fail(f"字段“{name}”用作{ROLES[role][1]}，类型须为 {ROLES[role][0]}，而不是 {ftype}")
     return FieldSpec(
         name=name,
         label=label.strip(),
@@ -148,6 +179,7 @@ def parse_field_spec(raw: Mapping[str, Any], position: int) -> FieldSpec:
         max_length=max_length,
         aliases=aliases,
         sensitivity=sensitivity,
+        role=role,
     )
 
 
@@ -169,6 +201,12 @@ def parse_field_specs(raw: Any) -> list[FieldSpec]:
             if owner is not None and owner != spec.name:
                 raise _fail(f"表头“{header}”同时属于字段“{owner}”和“{spec.name}”，无法区分")
             seen_headers[key] = spec.name
+    roles: dict[str, str] = {}
+    for spec in specs:
+        if spec.role is not None:
+            if spec.role in roles:
+                raise _fail(f"字段“{roles[spec.role]}”和“{spec.name}”都用作{ROLES[spec.role][1]}，只能有一个")
+            roles[spec.role] = spec.name
     return specs
 
 

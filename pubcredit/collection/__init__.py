@@ -1,4 +1,2 @@
-"""Collection (归集): receiving providers' files and turning them into catalogue records.
-
-This package is plain modules for now: the file parsers and the upload templates.
-"""
+"""Collection (归集): batches from providers by API and by file, self-declarations by subjects,
+and the timeliness of providers' reporting (reminders and public criticism)."""

@@ -110,6 +110,10 @@ _SPECS: tuple[KeySpec, ...] = (
         ("reminder_then_criticism", "accountability", "order_then_criticism", "none"),
         "what happens to a provider that does not send its records in time",
     ),
+    _int(
+        "collection.criticism_after_wd", "working days after a written reminder before public criticism", nullable=False
+    ),
+    _int("collection.upload_retention_months", "months a provider's raw upload is kept", nullable=False),
     _bool("self_declaration.false_declaration_warning", "a false self-declaration gives a warning record"),
 )
 

@@ -1,0 +1,1 @@
+"""Every read of the collection domain, one module per workflow: batches, declarations, reporting."""

@@ -1,0 +1,1 @@
+"""Every write of the collection domain, one module per workflow: batches, declarations, reporting."""
