@@ -216,17 +216,20 @@ class ReportingDuty(models.Model):
 
 class NoticeStage(models.TextChoices):
     REMINDER = "reminder", "书面催报"
+    ORDER = "order", "责令限期改正"
     CRITICISM = "criticism", "通报批评"
+    ACCOUNTABILITY = "accountability", "提请追究责任"
 
 
 class ReportingNotice(models.Model):
-    """A written reminder (催报) or a listing for public criticism (通报批评), 西安 第三十四条."""
+    """A written reminder (催报, 西安 第三十四条), an order to correct (大连 第十九条), a listing for
+    public criticism (通报批评) or a referral for accountability (南通 第二十二条), per pack."""
 
     duty = models.ForeignKey(ReportingDuty, verbose_name="报送义务", on_delete=models.PROTECT, related_name="notices")
     provider = models.ForeignKey(
         "accounts.Organisation", verbose_name="信息提供单位", on_delete=models.PROTECT, related_name="reporting_notices"
     )
-    stage = models.CharField("阶段", max_length=10, choices=NoticeStage.choices)
+    stage = models.CharField("阶段", max_length=16, choices=NoticeStage.choices)
     due_on = models.DateField("逾期的报送截止日")
     issued_on = models.DateField("发出日期")
     text = models.TextField("内容")
