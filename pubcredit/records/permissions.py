@@ -39,8 +39,18 @@ def require_may_submit(actor: Actor, provider: Any, *, self_declared: bool = Fal
 
 
 def require_record_owner(actor: Actor, record: Any, *, doing: str) -> None:
-    """Only the providing department corrects or withdraws its own record."""
+    """Only the providing department corrects or withdraws its own record.
+
+    A self-declared record is provided by the credit centre after its review (自主申报, 南通 第十条),
+    so the centre's operators own it: they withdraw it when the declaration is found false.
+    """
     if actor_may(actor, Role.PROVIDER, scope="collect") and actor_organisation_id(actor) == record.provider_id:
+        return
+    if (
+        getattr(record, "self_declared", False)
+        and actor_may(actor, Role.OPERATOR)
+        and actor_organisation_id(actor) == record.provider_id
+    ):
         return
     raise PermissionDenied(
         f"“{_label(actor)}”不属于该记录的信息提供单位“{record.provider}”，不能{doing}该记录"

@@ -32,7 +32,8 @@ def test_every_planned_item_is_in_the_seed_catalogue() -> None:
     seeded = {item["code"] for item in load_seed_items()}
     planned = set(ITEM_PLAN) | {code for code, _ in PER_SUBJECT_ITEMS.values()}
     assert planned <= seeded
-    assert seeded - planned == set()
+    # Warning records for false self-declarations (XJSB) arise only from a review, never in a load.
+    assert seeded - planned == {"XJSB"}
 
 
 @pytest.mark.django_db
