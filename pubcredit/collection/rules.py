@@ -217,7 +217,7 @@ def notice_text(
     """The notice as sent: who, which item, the missed due date, what follows, and the article."""
     item = f"“{item_name}”（{item_code}）" if item_name else f"目录项 {item_code}"
     due = chinese_date(due_on) + ("（按暂定工作日历计算）" if due_provisional else "")
-    missed = f"{provider_name}应于{due}前报送{item}公共信用信息，截至目前仍未报送。"
+    missed = f"{provider_name}应于{due}前报送{item}，截至目前仍未报送。"
     grace = ""
     if decision.grace_ends_on is not None:
         grace = chinese_date(decision.grace_ends_on) + ("（按暂定工作日历计算）" if decision.provisional else "")
@@ -233,7 +233,7 @@ def notice_text(
         if decision.grace_article:
             period += f"（{decision.grace_article}）"
         return (
-            f"通报批评：{provider_name}未按规定于{due}前报送{item}公共信用信息，"
+            f"通报批评：{provider_name}未按规定于{due}前报送{item}，"
             f"经{chinese_date(decision.first_notice_on)}{before}后{period}内仍未报送，予以通报批评。{basis}"
         )
     if stage == NoticeStage.ACCOUNTABILITY:
