@@ -13,22 +13,10 @@ from __future__ import annotations
 import argparse
 import re
 import resource
-import sys
 import tempfile
 import time
 
-from setup_db import bench_env, migrate, pubcredit
-
-
-def _recreate_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        sys.exit(f"database name {name!r} must be a plain lower-case identifier")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+from setup_db import bench_env, migrate, pubcredit, recreate_postgres
 
 
 def main() -> None:
@@ -39,7 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{tmp}/bench.sqlite3"
         if url.startswith("postgres"):
-            _recreate_postgres(url)
+            recreate_postgres(url)
         env = bench_env(url)
         migrate(env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

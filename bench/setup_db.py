@@ -7,6 +7,7 @@ deployment runs.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,15 @@ def pubcredit(env: dict[str, str], *args: str, capture: bool = False) -> subproc
 
 def migrate(env: dict[str, str]) -> None:
     pubcredit(env, "migrate", "--no-input", "-v0")
+
+
+def recreate_postgres(url: str) -> None:
+    """Drop and create the database named in `url`, so every run starts empty."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        sys.exit(f"database name {name!r} must be a plain lower-case identifier")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")

@@ -102,6 +102,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Providers' raw uploads and declaration proofs: outside the web root, never served directly.
+UPLOAD_DIR = Path(os.environ.get("PUBCREDIT_UPLOAD_DIR", VAR_DIR / "uploads"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},

@@ -320,6 +320,16 @@ def _display(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def value_problem(spec: FieldSpec, raw: Any, exc: ValueError) -> str:
+    """The sentence for a refused value; an ID number is never repeated back."""
+    shown = "（已隐去）" if spec.type == "id_number" else f"“{_display(raw)}”"
+    return f"字段“{spec.label}”（{spec.name}）的值{shown}{exc}"
+
+
+def missing_problem(spec: FieldSpec) -> str:
+    return f"缺少必填字段“{spec.label}”（{spec.name}）"
+
+
 class FieldSet:
     """An item's specs compiled once, for checking many rows against them (bulk loads)."""
 
@@ -354,13 +364,10 @@ class FieldSet:
             try:
                 out.values[found.name] = parse_value(found, raw)
             except ValueError as exc:
-                shown = "（已隐去）" if found.type == "id_number" else f"“{_display(raw)}”"
-                out.problems.append(
-                    FieldProblem(found.name, raw, f"字段“{found.label}”（{found.name}）的值{shown}{exc}")
-                )
+                out.problems.append(FieldProblem(found.name, raw, value_problem(found, raw, exc)))
         for spec in self.specs:
             if spec.is_required_for(subject_kind) and spec.name not in given:
-                out.problems.append(FieldProblem(spec.name, None, f"缺少必填字段“{spec.label}”（{spec.name}）"))
+                out.problems.append(FieldProblem(spec.name, None, missing_problem(spec)))
         return out
 
 

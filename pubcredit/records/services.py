@@ -24,11 +24,15 @@ from pubcredit.core.roles import Role
 from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_records
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus, RecordVersion
 from pubcredit.records.permissions import require_may_submit, require_record_owner
+from pubcredit.records.stream import RecordStream
 from pubcredit.records.validation import (
+    Prepared,
     RecordContext,
     RecordRejected,
     RowProblem,
     check_and_prepare,
+    check_envelope,
+    derive,
     disclosure_basis_json,
 )
 
@@ -358,10 +362,13 @@ def record_correct(
     end_date: dt.date | _Unset | None = UNSET,
     tier: str | _Unset | None = UNSET,
     source_ref: str | _Unset = UNSET,
+    values_checked: bool = False,
 ) -> Record:
     """Write the next version with the corrected values (a full `data` row) and a new period.
 
-    The record stays on the catalogue version it was collected under.
+    The record stays on the catalogue version it was collected under. `values_checked` says that
+    `data` has already been through the item's field parsing (a re-sent batch row), so it is not
+    parsed twice (ID numbers in it are already masked).
     """
     record = Record.objects.select_for_update().select_related("item", "provider").get(pk=record.pk)
     require_record_owner(actor, record, doing="更正")
@@ -377,19 +384,49 @@ def record_correct(
     new_tier = record.tier if isinstance(tier, _Unset) else tier
     new_ref = record.source_ref if isinstance(source_ref, _Unset) else source_ref
     ctx = RecordContext(timezone.localdate())
-    prepared, problems = check_and_prepare(
-        ctx,
-        row=None,
-        item=record.item,
-        subject_kind=record.subject_kind,
-        source_ref=new_ref,
-        decided_on=new_decided,
-        end_date=new_end,
-        tier=new_tier,
-        data=new_data,
-    )
-    if prepared is None:
-        raise RecordRejected(problems)
+    if values_checked:
+        problems = check_envelope(
+            ctx,
+            row=None,
+            item=record.item,
+            subject_kind=record.subject_kind,
+            source_ref=new_ref,
+            decided_on=new_decided,
+            end_date=new_end,
+            tier=new_tier,
+        )
+        if problems:
+            raise RecordRejected(problems)
+        derived = derive(
+            ctx,
+            item=record.item,
+            subject_kind=record.subject_kind,
+            decided_on=new_decided,
+            end_date=new_end,
+            tier=new_tier,
+        )
+        prepared = Prepared(
+            dict(new_data),
+            derived.period,
+            derived.report_due_on,
+            derived.report_due_provisional,
+            derived.report_wd,
+        )
+    else:
+        checked, problems = check_and_prepare(
+            ctx,
+            row=None,
+            item=record.item,
+            subject_kind=record.subject_kind,
+            source_ref=new_ref,
+            decided_on=new_decided,
+            end_date=new_end,
+            tier=new_tier,
+            data=new_data,
+        )
+        if checked is None:
+            raise RecordRejected(problems)
+        prepared = checked
     if new_ref and new_ref != record.source_ref:
         existing = _existing_refs(record.provider_id, {(record.item_code, new_ref)})
         if existing:
@@ -469,3 +506,30 @@ def record_annotate(*, actor: Actor, record: Record, kind: str, text: str, artic
     )
     _audit(actor, "records.record.annotate", record, {"annotation": annotation.pk, "kind": kind})
     return annotation
+
+
+def records_stream_open(
+    *, actor: Actor, provider: Any, item: CatalogItem, batch_ref: str, partial: bool, today: dt.date | None = None
+) -> RecordStream:
+    """A writer for one large batch of one item, used inside the caller's transaction.
+
+    Permission is checked once here (谁产生、谁上传、谁负责); the caller audits the batch as a whole.
+    """
+    require_may_submit(actor, provider)
+    _require_provider(provider, self_declared=False)
+    user, label = _actor_user(actor)
+
+    def correct(**kwargs: Any) -> Record:
+        return record_correct(values_checked=True, **kwargs)
+
+    return RecordStream(
+        actor=actor,
+        provider=provider,
+        item=item,
+        batch_ref=batch_ref,
+        partial=partial,
+        ctx=RecordContext(today or timezone.localdate()),
+        user_id=user.pk if user is not None else None,
+        label=label,
+        correct=correct,
+    )

@@ -69,12 +69,23 @@ class RecordContext:
         self._policies: dict[dt.date, Policy] = {}
         self._fieldsets: dict[int, FieldSet] = {}
         self._deadlines: dict[tuple[dt.date, int], tuple[dt.date | None, bool]] = {}
+        self._tiers: dict[dt.date, str | None] = {}
+        self.derived: dict[tuple[Any, ...], Derived] = {}
 
     def policy(self, on: dt.date) -> Policy:
         found = self._policies.get(on)
         if found is None:
             found = self._policies[on] = get_policy(on=on, pack=self.pack)
         return found
+
+    def tiers_article(self, decided_on: dt.date) -> str | None:
+        """The article requiring a tier for bad information decided on that day, or None before it."""
+        if decided_on not in self._tiers:
+            policy = self.policy(decided_on)
+            self._tiers[decided_on] = (
+                policy.param("disclosure.tier_max_months.severe").article if tiers_in_force(policy) else None
+            )
+        return self._tiers[decided_on]
 
     def fieldset(self, item: CatalogItem) -> FieldSet:
         found = self._fieldsets.get(item.pk)
@@ -105,27 +116,29 @@ def reporting_wd(item: CatalogItem, policy: Policy) -> int | None:
     return None
 
 
-def check_and_prepare(
+_KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
+
+
+def check_envelope(
     ctx: RecordContext,
     *,
     row: int | None,
     item: CatalogItem,
     subject_kind: str,
-    source_ref: str,
+    source_ref: Any,
     decided_on: Any,
     end_date: Any,
     tier: Any,
-    data: Any,
-) -> tuple[Prepared | None, list[RowProblem]]:
-    """Check one row against its catalogue item and the policy; compute its period and deadline."""
+) -> list[RowProblem]:
+    """Check what a record is besides its field values: subject kind, reference, dates and tier."""
     problems: list[RowProblem] = []
 
     def refuse(field: str, value: Any, message: str) -> None:
         problems.append(RowProblem(row, field, value, message))
 
     if subject_kind not in item.subject_kinds:
-        allowed = "、".join({"org": "法人和非法人组织", "person": "自然人"}[k] for k in item.subject_kinds)
-        kind_label = {"org": "法人和非法人组织", "person": "自然人"}.get(subject_kind, subject_kind)
+        allowed = "、".join(_KIND_LABELS[k] for k in item.subject_kinds)
+        kind_label = _KIND_LABELS.get(subject_kind, subject_kind)
         refuse("subject", subject_kind, f"目录项“{item.name}”（{item.code}）只适用于{allowed}，不适用于{kind_label}")
     if not isinstance(source_ref, str) or len(source_ref) > 200:
         refuse("source_ref", source_ref, f"来源文号“{source_ref}”无效：须为不超过 200 个字符的文本")
@@ -142,7 +155,6 @@ def check_and_prepare(
     if end_date is not None:
         if not isinstance(end_date, dt.date) or isinstance(end_date, dt.datetime):
             refuse("end_date", end_date, f"认定终止之日“{end_date}”不是有效日期")
-            end_date = None
         elif end_date > ctx.today:
             refuse(
                 "end_date",
@@ -155,29 +167,47 @@ def check_and_prepare(
                 end_date,
                 f"认定终止之日 {end_date.isoformat()} 早于决定日期 {decided_on.isoformat()}",
             )
-    policy = ctx.policy(decided_on) if decided_on is not None else None
     if tier is not None and tier not in TIERS:
         refuse("tier", tier, f"失信等级“{tier}”无效，可选：minor（轻微）、general（一般）、severe（严重）")
     elif tier is not None and item.kind != "bad":
         refuse("tier", tier, f"失信等级只适用于不良信息，目录项“{item.name}”（{item.code}）不是不良信息")
-    elif tier is None and item.kind == "bad" and policy is not None and tiers_in_force(policy):
-        article = policy.param("disclosure.tier_max_months.severe").article
-        refuse(
-            "tier",
-            None,
-            f"决定日期 {decided_on.isoformat() if decided_on else ''} 起不良信息须注明失信等级"
-            f"（轻微/一般/严重，{article}）",
-        )
-    values: dict[str, Any] = {}
-    if not isinstance(data, Mapping):
-        refuse("data", data, "记录内容须为“字段: 值”的对象")
-    else:
-        parsed = ctx.fieldset(item).parse(data, subject_kind=subject_kind)
-        values = parsed.values
-        problems.extend(RowProblem(row, p.field, p.value, p.message) for p in parsed.problems)
-    if problems or policy is None or decided_on is None:
-        return None, problems
+    elif tier is None and item.kind == "bad" and decided_on is not None:
+        article = ctx.tiers_article(decided_on)
+        if article is not None:
+            refuse(
+                "tier",
+                None,
+                f"决定日期 {decided_on.isoformat()} 起不良信息须注明失信等级（轻微/一般/严重，{article}）",
+            )
+    return problems
 
+
+@dataclass(frozen=True)
+class Derived:
+    """What the rules compute for a record from its item, dates, tier and subject kind."""
+
+    period: PeriodDecision
+    report_due_on: dt.date | None
+    report_due_provisional: bool
+    report_wd: int | None
+    basis: dict[str, Any]
+
+
+def derive(
+    ctx: RecordContext,
+    *,
+    item: CatalogItem,
+    subject_kind: str,
+    decided_on: dt.date,
+    end_date: dt.date | None,
+    tier: str | None,
+) -> Derived:
+    """The period, the reporting deadline and the `explain` basis; cached, as most rows share them."""
+    key = (item.pk, subject_kind, decided_on, end_date, tier)
+    found = ctx.derived.get(key)
+    if found is not None:
+        return found
+    policy = ctx.policy(decided_on)
     period = disclosure_period(
         item=item,
         kind=item.kind,
@@ -190,7 +220,54 @@ def check_and_prepare(
     )
     wd = reporting_wd(item, policy)
     due, provisional = ctx.deadline(decided_on, wd) if wd is not None else (None, False)
-    return Prepared(values, period, due, provisional, wd), problems
+    basis = {
+        "policy": policy.code,
+        "policy_on": decided_on.isoformat(),
+        "rules": period.basis,
+        "summary": period.summary,
+        "retention_ends_on": period.retention_ends_on.isoformat() if period.retention_ends_on else None,
+        "report_wd": wd,
+    }
+    found = ctx.derived[key] = Derived(period, due, provisional, wd, basis)
+    return found
+
+
+def check_and_prepare(
+    ctx: RecordContext,
+    *,
+    row: int | None,
+    item: CatalogItem,
+    subject_kind: str,
+    source_ref: str,
+    decided_on: Any,
+    end_date: Any,
+    tier: Any,
+    data: Any,
+) -> tuple[Prepared | None, list[RowProblem]]:
+    """Check one row against its catalogue item and the policy; compute its period and deadline."""
+    problems = check_envelope(
+        ctx,
+        row=row,
+        item=item,
+        subject_kind=subject_kind,
+        source_ref=source_ref,
+        decided_on=decided_on,
+        end_date=end_date,
+        tier=tier,
+    )
+    values: dict[str, Any] = {}
+    if not isinstance(data, Mapping):
+        problems.append(RowProblem(row, "data", data, "记录内容须为“字段: 值”的对象"))
+    else:
+        parsed = ctx.fieldset(item).parse(data, subject_kind=subject_kind)
+        values = parsed.values
+        problems.extend(RowProblem(row, p.field, p.value, p.message) for p in parsed.problems)
+    if problems:
+        return None, problems
+    derived = derive(ctx, item=item, subject_kind=subject_kind, decided_on=decided_on, end_date=end_date, tier=tier)
+    return Prepared(
+        values, derived.period, derived.report_due_on, derived.report_due_provisional, derived.report_wd
+    ), problems
 
 
 def disclosure_basis_json(prepared: Prepared, *, policy_code: str, decided_on: dt.date) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def _existing(candidate: Subject) -> Subject | None:
     return Subject.objects.filter(id_number_index=candidate.id_number_index).first()
 
 
-def _check_may_register(actor: Actor) -> None:
+def check_may_register(actor: Actor) -> None:
     if not actor_may(actor, Role.OPERATOR, Role.PROVIDER, scope="collect"):
         raise PermissionDenied("只有信用中心或信息提供单位可以登记信用主体")
 
@@ -107,7 +107,7 @@ def subject_get_or_register(
     The identifier decides identity: a known USCC or ID number returns the existing subject
     unchanged, whatever name came with it (renames are a separate, audited correction).
     """
-    _check_may_register(actor)
+    check_may_register(actor)
     on_date = on_date or timezone.localdate()
     candidate = prepare_subject(
         kind=kind,
