@@ -180,6 +180,7 @@ def reporting_sweep(*, today: date | None = None) -> SweepResult:
     day = today or timezone.localdate()
     policy = get_policy(on=day)
     source = database_calendar()
+    source.day(day)  # a day the calendar cannot count is refused even when nothing is overdue
     duties = list(
         ReportingDuty.objects.filter(active=True, next_due_on__lt=day)
         .select_related("provider")
