@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""Timeliness pages, mounted at /collection/reporting/ in the "collection" namespace."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from pubcredit.collection.views import reporting as views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.reporting_overview, name="reporting_overview"),
+    path("mine/", views.reporting_mine, name="reporting_mine"),
+]
