@@ -41,9 +41,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _register_routers() -> None:
     from pubcredit.catalog.api import router as catalog_router
+    from pubcredit.collection.api import router as batches_router
+    from pubcredit.records.api import router as records_router
     from pubcredit.subjects.api import router as subjects_router
 
     api.add_router("/v1/catalog", catalog_router)
+    api.add_router("/v1/batches", batches_router)
+    api.add_router("/v1/records", records_router)
     api.add_router("/v1/subjects", subjects_router)
 
 

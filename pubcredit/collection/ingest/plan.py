@@ -48,6 +48,7 @@ KIND_WORDS = {
     "非法人组织": "org",
     "个体工商户": "org",
 }
+_KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _ROLE_LABELS = {"source_ref": "来源文号", "decided_on": "决定日期", "end_date": "认定终止之日"}
 
@@ -109,6 +110,8 @@ class RowPlan:
             else:
                 self.others.append((i, spec))
         self.spec_by_name = {spec.name: spec for spec in self.specs}
+        # A required field whose cell holds a refused value is reported once, for the value.
+        self.position_of = {spec.name: position[header] for header, spec in mapped.columns.items()}
         self.required = {
             kind: frozenset(s.name for s in self.specs if s.is_required_for(kind)) for kind in ("org", "person")
         }
@@ -249,9 +252,21 @@ class RowPlan:
                         )
                     )
         kind = self._kind(number, cells, values, problems)
+        if kind is not None and kind not in self.item.subject_kinds:
+            allowed = "、".join(_KIND_LABELS[k] for k in self.item.subject_kinds)
+            problems.append(
+                RowProblem(
+                    number,
+                    "subject_kind",
+                    kind,
+                    f"目录项“{self.item.name}”（{self.item.code}）只适用于{allowed}，不适用于{_KIND_LABELS[kind]}",
+                )
+            )
+            return None, problems
         if kind is not None:
             for name in self.required[kind] - values.keys():
-                problems.append(RowProblem(number, name, None, missing_problem(self.spec_by_name[name])))
+                if not cells[self.position_of[name]] if name in self.position_of else True:
+                    problems.append(RowProblem(number, name, None, missing_problem(self.spec_by_name[name])))
         decided_on = self._envelope_date(number, cells, values, "decided_on", problems, required=True)
         end_date = self._envelope_date(number, cells, values, "end_date", problems, required=False)
         tier = self._tier(number, cells, problems)

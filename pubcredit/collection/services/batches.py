@@ -66,6 +66,14 @@ class Submission:
     file_name: str
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """The batch's outcome; `replayed` when it is the earlier outcome of the same batch sent again."""
+
+    batch: Batch
+    replayed: bool = False
+
+
 def _label(actor: Actor) -> tuple[Any, str]:
     user, extra = audit_identity(actor)
     label = extra.get("api_client") or (str(user) if user is not None else "system")
@@ -323,7 +331,7 @@ def batch_submit_file(
     ref: str = "",
     partial: bool = False,
     default_tier: str | None = None,
-) -> Batch:
+) -> Submitted:
     """A provider's CSV/XLSX file (its own layout, the item's template or the 双公示 standard columns)."""
     require_may_submit(actor, provider)
     received = timezone.now()
@@ -337,7 +345,7 @@ def batch_submit_file(
     ref = ref or f"SM3-{stored.sm3[:24]}"
     earlier = _replay(provider, ref, stored.sm3)
     if earlier is not None:
-        return earlier
+        return Submitted(earlier, replayed=True)
     with transaction.atomic():
         raw = _keep_raw(stored, timezone.localdate())
     submission = Submission(provider, item_code, ref, BatchChannel.FILE, partial, default_tier, file_name[:255])
@@ -358,7 +366,9 @@ def batch_submit_file(
 
         return cells.headers, rows()
 
-    return _submit(actor=actor, submission=submission, content_sm3=stored.sm3, raw=raw, table=table, received=received)
+    return Submitted(
+        _submit(actor=actor, submission=submission, content_sm3=stored.sm3, raw=raw, table=table, received=received)
+    )
 
 
 def _cell(value: Any) -> str:
@@ -378,7 +388,7 @@ def batch_submit_rows(
     ref: str,
     partial: bool = False,
     default_tier: str | None = None,
-) -> Batch:
+) -> Submitted:
     """Rows sent as JSON objects keyed by field name, Chinese label or alias (the API)."""
     require_may_submit(actor, provider)
     received = timezone.now()
@@ -395,7 +405,7 @@ def batch_submit_rows(
     ref = ref or f"SM3-{stored.sm3[:24]}"
     earlier = _replay(provider, ref, stored.sm3)
     if earlier is not None:
-        return earlier
+        return Submitted(earlier, replayed=True)
     with transaction.atomic():
         raw = _keep_raw(stored, timezone.localdate())
     submission = Submission(provider, item_code, ref, BatchChannel.API, partial, default_tier, "")
@@ -420,4 +430,6 @@ def batch_submit_rows(
 
         return headers, cell_rows()
 
-    return _submit(actor=actor, submission=submission, content_sm3=stored.sm3, raw=raw, table=table, received=received)
+    return Submitted(
+        _submit(actor=actor, submission=submission, content_sm3=stored.sm3, raw=raw, table=table, received=received)
+    )

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                     ref=options["ref"],
                     partial=options["partial"],
                     default_tier=options["tier"],
-                )
+                ).batch
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         seconds = time.monotonic() - started
