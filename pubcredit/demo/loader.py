@@ -23,6 +23,7 @@ from pubcredit.catalog.services import catalog_seed
 from pubcredit.core.audit import audit_record
 from pubcredit.demo import city, identities
 from pubcredit.demo.plan import ITEM_PLAN, PER_SUBJECT_ITEMS
+from pubcredit.demo.reporting import demo_reporting
 from pubcredit.demo.values import DepartmentFacts, SubjectFacts, field_value
 from pubcredit.policy import get_policy
 from pubcredit.records.models import Record
@@ -220,4 +221,5 @@ def demo_load(
         for row in batch:
             summary.by_item[row.item_code] = summary.by_item.get(row.item_code, 0) + 1
         progress(f"records: {short_name} {created}")
+    progress(f"reporting duties: {demo_reporting(admin=admin, departments=departments, anchor=today)}")
     return summary
