@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pubcredit.portal.context.platform",
+                "pubcredit.portal.context.workspace",
             ],
         },
     },

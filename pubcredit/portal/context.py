@@ -18,3 +18,30 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "jurisdiction_name": policy.name,
         "policy_pack_code": settings.PUBCREDIT_POLICY,
     }
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    """The working pages a signed-in user's roles open, for the navigation bar."""
+    from django.urls import reverse
+
+    from pubcredit.accounts.actors import actor_may
+    from pubcredit.core.roles import Role
+
+    user = getattr(request, "user", None)
+    links: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        if actor_may(user, Role.PROVIDER):
+            links += [
+                ("信息报送", reverse("collection:batch_upload")),
+                ("报送及时性", reverse("collection:reporting_mine")),
+            ]
+        if actor_may(user, Role.OPERATOR):
+            links += [
+                ("自主申报审核", reverse("collection:declaration_queue")),
+                ("报送及时性", reverse("collection:reporting_overview")),
+            ]
+        elif actor_may(user, Role.AUTHORITY):
+            links.append(("报送及时性", reverse("collection:reporting_overview")))
+        if getattr(user, "subject_id", None):
+            links.append(("自主申报", reverse("collection:declaration_list")))
+    return {"workspace_links": list(dict.fromkeys(links))}
