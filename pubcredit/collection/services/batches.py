@@ -32,6 +32,7 @@ from pubcredit.collection.parsers.cell_rows import CellRow, open_cells
 from pubcredit.collection.parsers.errors import FileRejected
 from pubcredit.collection.parsers.table import build_row, normalise_headers
 from pubcredit.collection.raw_store import Stored, file_chunks, store_stream
+from pubcredit.collection.services.reporting import reporting_duty_mark_reported
 from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.policy import get_policy
@@ -248,6 +249,7 @@ def _submit(
                 seconds=round(time.monotonic() - started, 3),
             )
             _audit(actor, "collection.batch.accept", batch, item, result.first_record, result.last_record)
+            reporting_duty_mark_reported(provider=submission.provider, item_code=item.code, on=today)
             return batch
     except FileRejected as exc:
         problems = [RowProblem(exc.row, "file", None, exc.message)]

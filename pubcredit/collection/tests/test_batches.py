@@ -368,3 +368,14 @@ def test_batches_are_visible_to_their_provider_only(client, token):
     mine = client.get(f"/api/v1/batches/{batch.pk}", HTTP_AUTHORIZATION=f"Bearer {token.plain_token}")
     theirs = client.get(f"/api/v1/batches/{batch.pk}", HTTP_AUTHORIZATION=f"Bearer {other.plain_token}")
     assert mine.status_code == 200 and theirs.status_code == 404
+
+
+def test_a_landed_batch_moves_the_providers_reporting_duty(client, token):
+    from pubcredit.collection.models import ReportingDuty
+
+    duty = ReportingDuty.objects.create(
+        provider=token.organisation, item_code="CF", frequency="monthly", next_due_on=dt.date(2025, 6, 3)
+    )
+    assert post(client, token, {"item": "CF", "ref": "B-012", "rows": rows(1)}).status_code == 201
+    duty.refresh_from_db()
+    assert duty.last_reported_on == dt.date(2025, 6, 10) and duty.next_due_on > dt.date(2025, 6, 10)
