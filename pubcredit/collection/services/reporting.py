@@ -148,6 +148,41 @@ def reporting_duty_mark_reported(*, provider: Organisation, item_code: str, on: 
     return duty
 
 
+@transaction.atomic
+def reporting_duties_recompute_for_year(*, year: int, today: date | None = None) -> int:
+    """Recompute the provisional due dates reaching into `year` once that year's calendar is official.
+
+    Only duties not yet overdue and with a last report to count from: an overdue duty may have
+    notices citing its due date, and a duty never reported has no stored start (it keeps its
+    date and the provisional flag, which the pages show). Audited once with the count.
+    """
+    day = today or timezone.localdate()
+    source = database_calendar()
+    changed = 0
+    duties = ReportingDuty.objects.select_for_update().filter(
+        active=True,
+        next_due_provisional=True,
+        next_due_on__gte=max(day, date(year, 1, 1)),
+        last_reported_on__isnull=False,
+    )
+    for duty in duties:
+        assert duty.last_reported_on is not None
+        due = rules.next_due_on(
+            frequency=duty.frequency, last_reported_on=duty.last_reported_on, start=duty.last_reported_on, source=source
+        )
+        if (due.date, due.provisional) != (duty.next_due_on, duty.next_due_provisional):
+            duty.next_due_on, duty.next_due_provisional = due.date, due.provisional
+            duty.save(update_fields=["next_due_on", "next_due_provisional"])
+            changed += 1
+    audit_record(actor=None, action="collection.reporting_duties_recompute", data={"year": year, "changed": changed})
+    return changed
+
+
+def on_calendar_year_published(sender: Any, year: int, **kwargs: Any) -> None:
+    """Receiver for `calendar_year_published` (to be connected in the collection app's `ready()`)."""
+    reporting_duties_recompute_for_year(year=year)
+
+
 # --- the daily sweep --------------------------------------------------------------------------
 
 

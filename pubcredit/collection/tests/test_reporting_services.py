@@ -11,6 +11,7 @@ from pubcredit.accounts.tests.factories import ConsumerOrganisationFactory
 from pubcredit.collection.models import NoticeStage, ReportingDuty, ReportingNotice
 from pubcredit.collection.selectors.reporting import reporting_criticism_list, reporting_notices_open
 from pubcredit.collection.services.reporting import (
+    on_calendar_year_published,
     reporting_duty_deactivate,
     reporting_duty_mark_reported,
     reporting_duty_set,
@@ -20,6 +21,8 @@ from pubcredit.collection.tests.test_reporting_fixtures import *  # noqa: F403 (
 from pubcredit.collection.tests.test_reporting_fixtures import SET_ON, on_day, provider_of, set_duty
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.models import AuditEvent
+from pubcredit.core.workdays import DayEntry
+from pubcredit.core.workdays.services import calendar_year_import
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +192,24 @@ def test_provisional_due_date_is_said_in_the_notice(catalogue, operator, clerk) 
     result = sweep(D(2027, 1, 5))
     assert result.issued == {"reminder": 1}
     assert "2027年1月4日（按暂定工作日历计算）前报送" in ReportingNotice.objects.get().text
+
+
+def test_publishing_a_year_makes_provisional_due_dates_official(catalogue, operator, clerk) -> None:
+    set_duty(operator, provider_of(clerk), day=D(2026, 12, 28))
+    with on_day(D(2026, 12, 29)):
+        duty = reporting_duty_mark_reported(provider=provider_of(clerk), item_code="CF", on=D(2026, 12, 29))
+    assert duty is not None and (duty.next_due_on, duty.next_due_provisional) == (D(2027, 1, 5), True)
+    with on_day(D(2026, 12, 30)):
+        # A fictional 2027 schedule in which 5 January is a day off.
+        calendar_year_import(
+            actor=None,
+            year=2027,
+            entries=[DayEntry(D(2027, 1, 1), False, "元旦"), DayEntry(D(2027, 1, 5), False, "测试假日")],
+        )
+        on_calendar_year_published(sender=None, year=2027)
+    duty.refresh_from_db()
+    assert (duty.next_due_on, duty.next_due_provisional) == (D(2027, 1, 6), False)
+    assert AuditEvent.objects.get(action="collection.reporting_duties_recompute").data == {
+        "year": 2027,
+        "changed": 1,
+    }
