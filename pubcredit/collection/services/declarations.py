@@ -358,7 +358,8 @@ def declaration_submit(
 
 
 def _locked(declaration: Declaration) -> Declaration:
-    return Declaration.objects.select_for_update().select_related("item", "subject", "record").get(pk=declaration.pk)
+    # Only the declaration row is locked: the item and the subject are read, not changed.
+    return Declaration.objects.select_for_update(of=("self",)).select_related("item", "subject").get(pk=declaration.pk)
 
 
 def _mark_reviewed(declaration: Declaration, user: User, status: str) -> None:

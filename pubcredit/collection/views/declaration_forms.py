@@ -115,6 +115,7 @@ class DeclarationForm(forms.Form):
         item_fields = {FIELD_PREFIX + spec.name: _form_field(spec, subject_kind) for spec in self.specs}
         # The item's fields first, then the date, the statement and the files.
         self.fields = {**item_fields, **self.fields}
+        self.fields["attachments"].catalogue_required = True  # type: ignore[attr-defined]
         _styled(self)
 
     def item_fields(self) -> list[forms.BoundField]:
