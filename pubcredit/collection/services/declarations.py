@@ -274,6 +274,12 @@ def _store(proof: _Proof) -> str:
 # --- writes -----------------------------------------------------------------------------------
 
 
+def _audit_digest(sm3: str) -> str:
+    """The SM3 hex in groups of 16: about 1 hash in 100 has a run of 18 digits, which the audit
+    log would refuse as a possible ID number; grouping keeps the whole hash and never looks like one."""
+    return "-".join(sm3[i : i + 16] for i in range(0, len(sm3), 16))
+
+
 def _audit(actor: User, action: str, declaration: Declaration, data: dict[str, Any]) -> None:
     audit_record(
         actor=actor,
@@ -352,7 +358,7 @@ def declaration_submit(
         user,
         "collection.declaration.submit",
         declaration,
-        {"subject": subject.pk, "attachments": [p.sm3 for p in proofs]},
+        {"subject": subject.pk, "attachments": [_audit_digest(p.sm3) for p in proofs]},
     )
     return declaration
 
