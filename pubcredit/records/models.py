@@ -7,6 +7,8 @@ once, stored on the row with the rules that decided them, and swept by index.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,9 +23,33 @@ class RecordStatus(models.TextChoices):
     PURGED = "purged", "已删除"
 
 
+class DisclosureBasis(models.Model):
+    """The rules that decided a record's period and deadline, stored once per distinct content.
+
+    A batch of a million penalties decided on a few hundred days shares a few hundred bases; each
+    record points at its basis instead of repeating the same JSON (what `explain` shows).
+    """
+
+    digest = models.CharField("SM3 摘要", max_length=64, unique=True)
+    content = models.JSONField("依据内容")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "披露期限依据"
+        verbose_name_plural = "披露期限依据"
+
+    def __str__(self) -> str:
+        return str(self.content.get("summary", self.digest[:12]))
+
+
 class Record(models.Model):
+    # No single-column indexes on subject and provider: the composite indexes below start with them.
     subject = models.ForeignKey(
-        "subjects.Subject", verbose_name="信用主体", on_delete=models.PROTECT, related_name="records"
+        "subjects.Subject",
+        verbose_name="信用主体",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
     )
     subject_kind = models.CharField("主体类型", max_length=10, editable=False)
     item = models.ForeignKey(
@@ -32,10 +58,15 @@ class Record(models.Model):
         on_delete=models.PROTECT,
         related_name="records",
         help_text="归集时适用的目录项版本",
+        db_index=False,  # catalogue versions are never deleted; reads go by item_code
     )
     item_code = models.CharField("目录项编码", max_length=20, editable=False)
     provider = models.ForeignKey(
-        "accounts.Organisation", verbose_name="信息提供单位", on_delete=models.PROTECT, related_name="records"
+        "accounts.Organisation",
+        verbose_name="信息提供单位",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
     )
     batch_ref = models.CharField("批次", max_length=64, blank=True)
     source_ref = models.CharField("来源文号", max_length=200, blank=True, help_text="如行政处罚决定书文号")
@@ -52,7 +83,13 @@ class Record(models.Model):
     retention_ends_on = models.DateField(
         "保存截止日", null=True, blank=True, help_text="城市期限长于全国上限时，用于档案保存和授权查询"
     )
-    disclosure_basis = models.JSONField("披露期限依据", default=dict)
+    basis = models.ForeignKey(
+        DisclosureBasis,
+        verbose_name="披露期限依据",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never looked up from the basis side
+    )
     reported_on = models.DateField("报送日期")
     report_due_on = models.DateField("报送时限", null=True, blank=True)
     report_due_provisional = models.BooleanField("时限按暂定日历计算", default=False)
@@ -89,11 +126,19 @@ class Record(models.Model):
     def __str__(self) -> str:
         return f"{self.item_code} {self.source_ref or self.pk}（第{self.version}版）"
 
+    @property
+    def disclosure_basis(self) -> dict[str, Any]:
+        """The pack keys, values and articles that decided the period and deadline (for `explain`)."""
+        return dict(self.basis.content)
+
 
 class RecordVersion(models.Model):
     """One state of a record, written when it is created, corrected or withdrawn; never changed."""
 
-    record = models.ForeignKey(Record, verbose_name="信用记录", on_delete=models.PROTECT, related_name="versions")
+    # Looked up through the unique (record, version) index; no second index on record alone.
+    record = models.ForeignKey(
+        Record, verbose_name="信用记录", on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
     version = models.PositiveIntegerField("版本")
     status = models.CharField("状态", max_length=10, choices=RecordStatus.choices)
     data = models.JSONField("内容", default=dict)

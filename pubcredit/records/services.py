@@ -23,7 +23,7 @@ from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
 from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_records
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus, RecordVersion
-from pubcredit.records.permissions import require_may_submit, require_record_owner
+from pubcredit.records.permissions import CREDIT_CENTRE, require_may_submit, require_record_owner
 from pubcredit.records.stream import RecordStream
 from pubcredit.records.validation import (
     Prepared,
@@ -77,7 +77,7 @@ def _audit(actor: Actor, action: str, target: Record | None, data: dict[str, Any
 def _require_provider(provider: Any, *, self_declared: bool) -> None:
     if not provider.active:
         raise PermissionDenied(f"单位“{provider}”已停用，不能报送信用记录")
-    if not provider.is_provider and not self_declared:
+    if not provider.is_provider and not self_declared and provider.kind != CREDIT_CENTRE:
         raise PermissionDenied(f"单位“{provider}”不是信息提供单位，不能报送信用记录")
 
 
@@ -117,6 +117,7 @@ def _new_record(
     data: Mapping[str, Any],
     batch_ref: str,
     self_declared: bool,
+    later_basis: bool = False,
 ) -> tuple[Record | None, list[RowProblem]]:
     if item.status != CatalogItem.Status.published or not item.is_valid_on(ctx.today):
         return None, [
@@ -160,7 +161,9 @@ def _new_record(
         self_declared=self_declared,
         disclosure_ends_on=prepared.period.ends_on,
         retention_ends_on=prepared.period.retention_ends_on,
-        disclosure_basis=disclosure_basis_json(prepared, policy_code=policy.code, decided_on=decided_on),
+        basis_id=ctx.basis_id(
+            disclosure_basis_json(prepared, policy_code=policy.code, decided_on=decided_on), later=later_basis
+        ),
         reported_on=ctx.today,
         report_due_on=prepared.report_due_on,
         report_due_provisional=prepared.report_due_provisional,
@@ -298,6 +301,7 @@ def records_bulk_create(
             data=row.data,
             batch_ref=batch_ref,
             self_declared=row.self_declared,
+            later_basis=True,
         )
         problems.extend(row_problems)
         if record is not None:
@@ -312,6 +316,9 @@ def records_bulk_create(
         raise RecordRejected(problems)
     if not records:
         return 0
+    ctx.store_pending_bases()
+    for record in records:
+        record.basis_id = ctx.resolved_basis(record.basis_id)
     stamp = batch_stamp()
     try:
         with transaction.atomic():
@@ -452,7 +459,7 @@ def record_correct(
     record.source_ref = new_ref
     record.disclosure_ends_on = prepared.period.ends_on
     record.retention_ends_on = prepared.period.retention_ends_on
-    record.disclosure_basis = disclosure_basis_json(prepared, policy_code=policy.code, decided_on=new_decided)
+    record.basis_id = ctx.basis_id(disclosure_basis_json(prepared, policy_code=policy.code, decided_on=new_decided))
     record.report_due_on = prepared.report_due_on
     record.report_due_provisional = prepared.report_due_provisional
     record.version += 1

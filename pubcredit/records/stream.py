@@ -22,6 +22,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from pubcredit.accounts.actors import Actor
 from pubcredit.catalog.models import CatalogItem
@@ -29,6 +30,7 @@ from pubcredit.records.models import Record, RecordStatus, RecordVersion
 from pubcredit.records.validation import RecordContext, RowProblem, check_envelope, derive
 
 CHUNK_ROWS = 5000
+SQLITE_CACHE_KIB = 65536
 _LOOKUP = 2000
 
 
@@ -88,8 +90,16 @@ class RecordStream:
         self._pending: list[Pending] = []
         self._seen: dict[str, int] = {}
         self._now = timezone.now()
-        self._basis_json: dict[int, str] = {}
+        self._basis_ids: dict[int, int] = {}
+        self._days: dict[dt.date, str] = {}
+        self._today = ctx.today.isoformat()
+        stamp = connection.ops.adapt_datetimefield_value(self._now)
+        self._stamp = stamp if isinstance(stamp, str) else self._now.isoformat()
         self._postgres = connection.vendor == "postgresql"
+        if connection.vendor == "sqlite":
+            # A larger page cache for this connection keeps the indexes being filled in memory.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         self._has_existing = (
             Record.objects.filter(provider_id=provider.pk, item_code=item.code)
             .exclude(status=RecordStatus.WITHDRAWN)
@@ -218,15 +228,25 @@ class RecordStream:
         if new and self.writing:
             self._insert(new)
 
+    def _day(self, day: dt.date | None) -> str | None:
+        """Dates as ISO text, which both backends store or parse as a date; few distinct values."""
+        if day is None:
+            return None
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = day.isoformat()
+        return text
+
     def _row(self, record_id: int, p: Pending) -> tuple[Any, ...]:
         item = self.item
         derived = derive(
             self.ctx, item=item, subject_kind=p.subject_kind, decided_on=p.decided_on, end_date=p.end_date, tier=p.tier
         )
-        basis = self._basis_json.get(id(derived))
+        basis = self._basis_ids.get(id(derived))
         if basis is None:
-            basis = self._basis_json[id(derived)] = _json(derived.basis)
+            basis = self._basis_ids[id(derived)] = self.ctx.basis_id(derived.basis)
         period = derived.period
+        day = self._day
         return (
             record_id,
             p.subject_id,
@@ -239,20 +259,20 @@ class RecordStream:
             item.info_class,
             item.kind,
             p.tier,
-            p.decided_on,
-            p.end_date,
+            day(p.decided_on),
+            day(p.end_date),
             _json(p.values),
-            RecordStatus.ACTIVE.value,
+            "active",
             1,
             False,
-            period.ends_on,
-            period.retention_ends_on,
+            day(period.ends_on),
+            day(period.retention_ends_on),
             basis,
-            self.ctx.today,
-            derived.report_due_on,
+            self._today,
+            day(derived.report_due_on),
             derived.report_due_provisional,
-            self._now,
-            self._now,
+            self._stamp,
+            self._stamp,
         )
 
     _COLUMNS = (
@@ -275,7 +295,7 @@ class RecordStream:
         "self_declared",
         "disclosure_ends_on",
         "retention_ends_on",
-        "disclosure_basis",
+        "basis_id",
         "reported_on",
         "report_due_on",
         "report_due_provisional",
@@ -302,36 +322,21 @@ class RecordStream:
 
     def _insert(self, new: list[Pending]) -> None:
         ids = self._take_ids(len(new))
-        rows = [self._row(pk, p) for pk, p in zip(ids, new, strict=True)]
+        rows = (self._row(pk, p) for pk, p in zip(ids, new, strict=True))
         qn = connection.ops.quote_name
         table = qn(Record._meta.db_table)
         columns = ", ".join(qn(c) for c in self._COLUMNS)
         with connection.cursor() as cursor:
             if self._postgres:
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                # The queued writer sends from its own thread, so the server stores rows while
+                # this thread prepares the next ones.
+                raw = cursor.cursor
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
                     for values in rows:
                         copy.write_row(values)
             else:
-                ops = connection.ops
-                adapted = [
-                    (
-                        *r[:11],
-                        ops.adapt_datefield_value(r[11]),
-                        ops.adapt_datefield_value(r[12]),
-                        *r[13:17],
-                        ops.adapt_datefield_value(r[17]),
-                        ops.adapt_datefield_value(r[18]),
-                        r[19],
-                        ops.adapt_datefield_value(r[20]),
-                        ops.adapt_datefield_value(r[21]),
-                        r[22],
-                        ops.adapt_datetimefield_value(r[23]),
-                        ops.adapt_datetimefield_value(r[24]),
-                    )
-                    for r in rows
-                ]
                 placeholders = ", ".join(["%s"] * len(self._COLUMNS))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", adapted)
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows))
             self._copy_versions(cursor, min(ids), max(ids))
         result = self.result
         result.created += len(new)

@@ -9,12 +9,14 @@ not at all). Policies, field sets, and deadlines are cached on a `RecordContext`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pubcredit.catalog.fields import FieldSet
 from pubcredit.catalog.models import CatalogItem
+from pubcredit.core.crypto import sm3_hex
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.core.workdays import CalendarOutOfRange, LayeredCalendar, database_calendar, deadline_after
 from pubcredit.policy import Policy, get_policy
@@ -70,6 +72,9 @@ class RecordContext:
         self._fieldsets: dict[int, FieldSet] = {}
         self._deadlines: dict[tuple[dt.date, int], tuple[dt.date | None, bool]] = {}
         self._tiers: dict[dt.date, str | None] = {}
+        self._bases: dict[str, int] = {}
+        self._pending: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._placeholders: dict[int, int] = {}
         self.derived: dict[tuple[Any, ...], Derived] = {}
 
     def policy(self, on: dt.date) -> Policy:
@@ -77,6 +82,42 @@ class RecordContext:
         if found is None:
             found = self._policies[on] = get_policy(on=on, pack=self.pack)
         return found
+
+    def basis_id(self, content: Mapping[str, Any], *, later: bool = False) -> int:
+        """The stored basis with this content, created on first use; one query per distinct basis.
+
+        With `later=True` nothing is read now: a negative placeholder comes back, and
+        `store_pending_bases` then stores every new basis of a batch with two queries.
+        """
+        digest = basis_digest(content)
+        found = self._bases.get(digest)
+        if found is not None:
+            return found
+        if later:
+            placeholder = self._pending.setdefault(digest, (-(len(self._pending) + 1), dict(content)))[0]
+            return placeholder
+        from pubcredit.records.models import DisclosureBasis
+
+        basis, _created = DisclosureBasis.objects.get_or_create(digest=digest, defaults={"content": content})
+        self._bases[digest] = basis.pk
+        return basis.pk
+
+    def store_pending_bases(self) -> None:
+        if not self._pending:
+            return
+        from pubcredit.records.models import DisclosureBasis
+
+        pending, self._pending = self._pending, {}
+        DisclosureBasis.objects.bulk_create(
+            [DisclosureBasis(digest=d, content=c) for d, (_p, c) in pending.items()], ignore_conflicts=True
+        )
+        found = dict(DisclosureBasis.objects.filter(digest__in=list(pending)).values_list("digest", "pk"))
+        for digest, (placeholder, _content) in pending.items():
+            self._bases[digest] = found[digest]
+            self._placeholders[placeholder] = found[digest]
+
+    def resolved_basis(self, basis_id: int) -> int:
+        return self._placeholders.get(basis_id, basis_id)
 
     def tiers_article(self, decided_on: dt.date) -> str | None:
         """The article requiring a tier for bad information decided on that day, or None before it."""
@@ -268,6 +309,12 @@ def check_and_prepare(
     return Prepared(
         values, derived.period, derived.report_due_on, derived.report_due_provisional, derived.report_wd
     ), problems
+
+
+def basis_digest(content: Mapping[str, Any]) -> str:
+    """SM3 of the canonical JSON, the identity of a stored basis."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return sm3_hex(text.encode())
 
 
 def disclosure_basis_json(prepared: Prepared, *, policy_code: str, decided_on: dt.date) -> dict[str, Any]:

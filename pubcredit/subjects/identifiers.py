@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from operator import mul
 
 from pubcredit.core.crypto import mask_id_number
 from pubcredit.core.errors import ValidationFailed
@@ -55,7 +56,9 @@ class UsccResult:
 
 def uscc_check_character(first17: str) -> str:
     """The 18th character for the first 17 (GB 32100-2015 §5): 31 - (sum mod 31), 31 maps to 0."""
-    total = sum(_USCC_VALUES[char] * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    if len(first17) != len(USCC_WEIGHTS):
+        raise ValueError(first17)
+    total = sum(map(mul, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

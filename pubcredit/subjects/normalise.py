@@ -47,6 +47,9 @@ ORGANISATION_FORM_SUFFIXES: tuple[str, ...] = tuple(
 def _clean_once(name: str) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = text.translate(_BRACKETS).translate(_DOTS)
+    if " " not in text and text.isprintable():
+        # Nothing to drop: blanks other than U+0020 and format characters (Cf) are not printable.
+        return text
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 

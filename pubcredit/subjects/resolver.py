@@ -13,14 +13,30 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import connection
+from django.utils import timezone
+
 from pubcredit.accounts.actors import Actor, audit_identity
 from pubcredit.core.audit import audit_record
 from pubcredit.core.crypto import blind_index
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.rules import PolicyReader
-from pubcredit.subjects.services import check_may_register, prepare_subject
+from pubcredit.subjects.services import check_may_register, subject_fields
 
 _LOOKUP = 2000
+_COLUMNS = (
+    "kind",
+    "name",
+    "name_normalized",
+    "uscc",
+    "uscc_legacy",
+    "id_number_cipher",
+    "id_number_index",
+    "id_number_masked",
+    "district",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +106,21 @@ class SubjectResolver:
             self._register(new)
         return {key: pk for key in pending if (pk := self.known(key)) is not None}
 
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """One statement for many rows; a subject registered meanwhile by another batch is kept."""
+        qn = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {qn(Subject._meta.db_table)} ({', '.join(qn(c) for c in _COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT DO NOTHING"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
     def _register(self, new: list[tuple[tuple[str, str], Wanted]]) -> None:
-        prepared = [
-            prepare_subject(
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows = []
+        for _key, item in new:
+            fields = subject_fields(
                 kind=item.kind,
                 name=item.name,
                 uscc=item.uscc,
@@ -100,21 +128,22 @@ class SubjectResolver:
                 on_date=self._on_date,
                 policy=self._policy,
             )
-            for _key, item in new
-        ]
-        Subject.objects.bulk_create(prepared, batch_size=1000, ignore_conflicts=True)
+            fields.setdefault("uscc_legacy", False)
+            fields.setdefault("id_number_masked", "")
+            rows.append((*(fields.get(column) for column in _COLUMNS[:-2]), now, now))
+        self._insert(rows)
         for kind in ("org", "person"):
             values = [k[1] for k, _ in new if k[0] == kind]
             if values:
                 self._lookup(kind, values)
-        self.registered += len(prepared)
+        self.registered += len(rows)
         user, extra = audit_identity(self._actor)
         ids = [pk for key, _ in new if (pk := self.known(key)) is not None]
         audit_record(
             actor=user,
             action="subjects.subjects_register_bulk",
             data={
-                "count": len(prepared),
+                "count": len(rows),
                 "orgs": sum(1 for k, _ in new if k[0] == "org"),
                 "persons": sum(1 for k, _ in new if k[0] == "person"),
                 "first_subject": min(ids) if ids else None,

@@ -4,6 +4,7 @@ encrypted and indexed here and leave this module only in masked form."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from pubcredit.subjects.rules import PolicyReader, person_meets_age_floor
 NAME_MAX_LENGTH = Subject._meta.get_field("name").max_length or 200
 
 
-def prepare_subject(
+def subject_fields(
     *,
     kind: str,
     name: str,
@@ -32,8 +33,8 @@ def prepare_subject(
     district: str | None = None,
     on_date: date,
     policy: PolicyReader,
-) -> Subject:
-    """Validate and encrypt without touching the database, so loaders can `bulk_create` thousands.
+) -> dict[str, Any]:
+    """Validate and encrypt without touching the database: the column values of a new subject.
 
     Raises `ValidationFailed` with the field and a Chinese reason; the caller reads the policy once
     for the whole batch and passes it in.
@@ -52,14 +53,14 @@ def prepare_subject(
         if not uscc or not uscc.strip():
             raise ValidationFailed(f"法人和非法人组织“{name}”必须提供统一社会信用代码", field="uscc")
         code = require_uscc(uscc, legacy=legacy)
-        return Subject(
-            kind=SubjectKind.ORG,
-            name=name,
-            name_normalized=normalise_name(name),
-            uscc=code.value,
-            uscc_legacy=code.legacy,
-            district=district,
-        )
+        return {
+            "kind": SubjectKind.ORG.value,
+            "name": name,
+            "name_normalized": normalise_name(name),
+            "uscc": code.value,
+            "uscc_legacy": code.legacy,
+            "district": district,
+        }
     if uscc:
         raise ValidationFailed("自然人不应提供统一社会信用代码", field="uscc")
     if not id_number or not id_number.strip():
@@ -69,14 +70,44 @@ def prepare_subject(
     decision = person_meets_age_floor(checked.birth_date, on_date, policy)
     if not decision.allowed:
         raise ValidationFailed(decision.message, field="id_number")
+    return {
+        "kind": SubjectKind.PERSON.value,
+        "name": name,
+        "name_normalized": normalise_name(name),
+        "id_number_cipher": encrypt_identifier(checked.value),
+        "id_number_index": blind_index(checked.value),
+        "id_number_masked": checked.masked,
+        "district": district,
+    }
+
+
+def prepare_subject(
+    *,
+    kind: str,
+    name: str,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    legacy: bool = False,
+    district: str | None = None,
+    on_date: date,
+    policy: PolicyReader,
+) -> Subject:
+    """A validated, encrypted, unsaved subject, so loaders can `bulk_create` thousands.
+
+    Raises `ValidationFailed` with the field and a Chinese reason; the caller reads the policy once
+    for the whole batch and passes it in.
+    """
     return Subject(
-        kind=SubjectKind.PERSON,
-        name=name,
-        name_normalized=normalise_name(name),
-        id_number_cipher=encrypt_identifier(checked.value),
-        id_number_index=blind_index(checked.value),
-        id_number_masked=checked.masked,
-        district=district,
+        **subject_fields(
+            kind=kind,
+            name=name,
+            uscc=uscc,
+            id_number=id_number,
+            legacy=legacy,
+            district=district,
+            on_date=on_date,
+            policy=policy,
+        )
     )
 
 

@@ -48,6 +48,8 @@ KIND_WORDS = {
     "非法人组织": "org",
     "个体工商户": "org",
 }
+_MISSING = object()
+_CACHE_LIMIT = 500_000  # per column; a million-row file of distinct USCCs stays well under 100 MB
 _KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _ROLE_LABELS = {"source_ref": "来源文号", "decided_on": "决定日期", "end_date": "认定终止之日"}
@@ -95,7 +97,8 @@ class RowPlan:
         self.strings: list[tuple[int, str, int]] = []
         self.dates: list[tuple[int, FieldSpec]] = []
         self.decimals: list[tuple[int, FieldSpec]] = []
-        self.others: list[tuple[int, FieldSpec]] = []
+        # Types whose values repeat across rows (codes, departments' USCCs) remember their verdicts.
+        self.others: list[tuple[int, FieldSpec, dict[str, Any] | None]] = []
         self.role_of: dict[str, str] = {}
         for header, spec in mapped.columns.items():
             i = position[header]
@@ -108,7 +111,8 @@ class RowPlan:
             elif spec.type == "decimal":
                 self.decimals.append((i, spec))
             else:
-                self.others.append((i, spec))
+                cached = spec.type in ("uscc", "enum", "bool", "integer")
+                self.others.append((i, spec, {} if cached else None))
         self.spec_by_name = {spec.name: spec for spec in self.specs}
         # A required field whose cell holds a refused value is reported once, for the value.
         self.position_of = {spec.name: position[header] for header, spec in mapped.columns.items()}
@@ -126,29 +130,10 @@ class RowPlan:
                     f"缺少“决定日期”列：目录项“{item.name}”（{item.code}）没有对应字段，须另加“决定日期”（decided_on）列",
                 )
             )
-        self._slow_cache: dict[tuple[str, str], Any] = {}
         self._ids: dict[str, tuple[str, str, dt.date] | None] = {}
         self._dates: dict[str, dt.date] = {}
 
     # -- one value ---------------------------------------------------------------------------
-
-    def _slow(self, spec: FieldSpec, raw: str) -> Any:
-        """`parse_value`, remembered for the types whose check is costly and values repeat."""
-        if spec.type in ("uscc", "enum", "bool", "integer"):
-            key = (spec.name, raw)
-            if key in self._slow_cache:
-                found = self._slow_cache[key]
-                if isinstance(found, ValueError):
-                    raise found
-                return found
-            try:
-                found = parse_value(spec, raw)
-            except ValueError as exc:
-                self._slow_cache[key] = exc
-                raise
-            self._slow_cache[key] = found
-            return found
-        return parse_value(spec, raw)
 
     def _id_number(self, raw: str) -> tuple[str, str, dt.date] | None:
         """(masked, plain, birth date) of a valid ID number, None when invalid; remembered."""
@@ -215,30 +200,32 @@ class RowPlan:
                     problems.append(RowProblem(number, spec.name, v, value_problem(spec, v, exc)))
         id_plain: str | None = None
         birth: dt.date | None = None
-        for i, spec in self.others:
+        for i, spec, cache in self.others:
             v = cells[i]
             if not v:
                 continue
             if spec.type == "id_number":
                 found = self._id_number(v)
                 if found is None:
-                    problems.append(
-                        RowProblem(
-                            number,
-                            spec.name,
-                            None,
-                            value_problem(spec, v, ValueError("不是有效的身份证号码（18 位，含校验码，GB 11643）")),
-                        )
-                    )
+                    reason = ValueError("不是有效的身份证号码（18 位，含校验码，GB 11643）")
+                    problems.append(RowProblem(number, spec.name, None, value_problem(spec, v, reason)))
                     continue
                 values[spec.name] = found[0]
                 if spec.role == "id_number":
                     id_plain, birth = found[1], found[2]
                 continue
-            try:
-                values[spec.name] = self._slow(spec, v)
-            except ValueError as exc:
-                problems.append(RowProblem(number, spec.name, v, value_problem(spec, v, exc)))
+            parsed = cache.get(v, _MISSING) if cache is not None else _MISSING
+            if parsed is _MISSING:
+                try:
+                    parsed = parse_value(spec, v)
+                except ValueError as exc:
+                    parsed = exc
+                if cache is not None and len(cache) < _CACHE_LIMIT:
+                    cache[v] = parsed
+            if isinstance(parsed, ValueError):
+                problems.append(RowProblem(number, spec.name, v, value_problem(spec, v, parsed)))
+            else:
+                values[spec.name] = parsed
         if self.consent_positions and (self.consent_ref is None or not cells[self.consent_ref]):
             for i, header in zip(self.consent_positions, self.consent_headers, strict=True):
                 if cells[i]:

@@ -154,7 +154,7 @@ def reporting_duties_recompute_for_year(*, year: int, today: date | None = None)
 
     Only duties not yet overdue and with a last report to count from: an overdue duty may have
     notices citing its due date, and a duty never reported has no stored start (it keeps its
-    date and the provisional flag, which the pages show). Audited once with the count.
+    date and the provisional flag, which the pages show). Audited once with the count when any moved.
     """
     day = today or timezone.localdate()
     source = database_calendar()
@@ -174,7 +174,10 @@ def reporting_duties_recompute_for_year(*, year: int, today: date | None = None)
             duty.next_due_on, duty.next_due_provisional = due.date, due.provisional
             duty.save(update_fields=["next_due_on", "next_due_provisional"])
             changed += 1
-    audit_record(actor=None, action="collection.reporting_duties_recompute", data={"year": year, "changed": changed})
+    if changed:  # a write is audited; a publication that moves nothing leaves no event
+        audit_record(
+            actor=None, action="collection.reporting_duties_recompute", data={"year": year, "changed": changed}
+        )
     return changed
 
 

@@ -331,14 +331,14 @@ def test_a_warning_before_the_national_tiers_carries_no_tier(bz, person_account,
     assert found.warning_record.data["id_number"] == person_account.subject.id_number_masked
 
 
-def test_a_centre_that_cannot_record_warnings_changes_nothing(bz, company_account, operator, nantong):
+def test_the_centre_records_the_warning_in_its_own_name_without_extra_setup(bz, company_account, operator, nantong):
+    """The centre decides the warning itself, so its operators write it without being a provider."""
+    assert not operator.organisation.is_provider
     declaration = declaration_approve(actor=operator, declaration=submit(company_account, bz))
-    with pytest.raises(PermissionDenied, match="南通 第二十三条要求记入警示记录"):
-        declaration_mark_false(actor=operator, declaration=declaration, reason="伪造")
-    declaration.refresh_from_db()
-    declaration.record.refresh_from_db()
-    assert declaration.status == DeclarationStatus.APPROVED
-    assert declaration.record.status == RecordStatus.ACTIVE
+    found = declaration_mark_false(actor=operator, declaration=declaration, reason="伪造")
+    assert found.warning_record is not None and found.warning_record.provider == operator.organisation
+    found.record.refresh_from_db()
+    assert found.record.status == RecordStatus.WITHDRAWN
 
 
 def test_found_false_needs_an_operator_a_reason_and_an_approved_declaration(bz, company_account, operator):

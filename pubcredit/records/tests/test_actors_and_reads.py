@@ -8,6 +8,7 @@ from pubcredit.accounts.tests.factories import (
     ConsumerClerkFactory,
     OperatorFactory,
     ProviderClerkFactory,
+    ProviderOrganisationFactory,
 )
 from pubcredit.catalog.selectors import catalog_item_get
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -70,8 +71,11 @@ def test_self_declared_good_information_is_entered_by_the_credit_centre(catalogu
         },
     )
     assert record.self_declared and record.disclosure_ends_on is None and record.report_due_on is None
+    # The centre's operators write what the centre decides itself (e.g. 南通 第二十三条 warnings)
+    # in its own name, never in a department's name.
+    assert create(operator, operator.organisation, company).provider_id == operator.organisation.pk
     with pytest.raises(PermissionDenied):
-        create(operator, operator.organisation, company)  # not self-declared: the centre is no provider
+        create(operator, ProviderOrganisationFactory.create(), company)
 
 
 def test_staff_see_their_own_department_and_oversight_sees_all(catalogue, clerk, other_clerk, company, today):

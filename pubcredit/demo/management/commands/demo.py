@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from pubcredit.demo.accounts import DEMO_PASSWORD, demo_accounts
 from pubcredit.demo.loader import demo_load
+from pubcredit.demo.samples import write_sample_files
 
 
 class Command(BaseCommand):
@@ -51,4 +54,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {login.role_label:<10} {login.username:<18} {login.description}")
+        samples = write_sample_files(Path(settings.VAR_DIR) / "demo-files")
+        if samples:
+            self.stdout.write("Files to try on the provider's upload page (/collection/batches/, login provider):")
+            for path in samples:
+                self.stdout.write(f"  {path}")
         self.stdout.write("")
