@@ -27,7 +27,7 @@ from psycopg.copy import QueuedLibpqWriter
 from pubcredit.accounts.actors import Actor
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.records.models import Record, RecordStatus, RecordVersion
-from pubcredit.records.validation import RecordContext, RowProblem, check_envelope, derive
+from pubcredit.records.validation import Derived, RecordContext, RowProblem, check_envelope, derive
 
 CHUNK_ROWS = 5000
 SQLITE_CACHE_KIB = 65536
@@ -237,14 +237,23 @@ class RecordStream:
             text = self._days[day] = day.isoformat()
         return text
 
-    def _row(self, record_id: int, p: Pending) -> tuple[Any, ...]:
-        item = self.item
+    def _derived(self, p: Pending) -> tuple[Derived, int]:
         derived = derive(
-            self.ctx, item=item, subject_kind=p.subject_kind, decided_on=p.decided_on, end_date=p.end_date, tier=p.tier
+            self.ctx,
+            item=self.item,
+            subject_kind=p.subject_kind,
+            decided_on=p.decided_on,
+            end_date=p.end_date,
+            tier=p.tier,
         )
         basis = self._basis_ids.get(id(derived))
         if basis is None:
             basis = self._basis_ids[id(derived)] = self.ctx.basis_id(derived.basis)
+        return derived, basis
+
+    def _row(self, record_id: int, p: Pending, found: tuple[Derived, int]) -> tuple[Any, ...]:
+        item = self.item
+        derived, basis = found
         period = derived.period
         day = self._day
         return (
@@ -321,8 +330,10 @@ class RecordStream:
             return list(range(start, start + count))
 
     def _insert(self, new: list[Pending]) -> None:
+        # Bases are read or stored now: no other statement may run while the COPY is open.
+        derived = [self._derived(p) for p in new]
         ids = self._take_ids(len(new))
-        rows = (self._row(pk, p) for pk, p in zip(ids, new, strict=True))
+        rows = (self._row(pk, p, d) for pk, p, d in zip(ids, new, derived, strict=True))
         qn = connection.ops.quote_name
         table = qn(Record._meta.db_table)
         columns = ", ".join(qn(c) for c in self._COLUMNS)
