@@ -165,6 +165,8 @@ def _rows_by_provider(
                 end_date=end_date,
                 tier=tier,
                 row=len(rows[provider_short]) + 1,
+                # Most departments report within days, some late: the timeliness pages have both.
+                reported_on=min(today, decided_on + timedelta(days=counters[(provider_short, code)] % 13)),
             )
         )
 

@@ -61,6 +61,7 @@ class RecordInput:
     tier: str | None = None
     self_declared: bool = False
     row: int | None = None
+    reported_on: dt.date | None = None  # when loading history: the day it was originally reported
 
 
 def _actor_user(actor: Actor) -> tuple[Any, str]:
@@ -118,6 +119,7 @@ def _new_record(
     batch_ref: str,
     self_declared: bool,
     later_basis: bool = False,
+    reported_on: dt.date | None = None,
 ) -> tuple[Record | None, list[RowProblem]]:
     if item.status != CatalogItem.Status.published or not item.is_valid_on(ctx.today):
         return None, [
@@ -126,6 +128,15 @@ def _new_record(
                 "item",
                 item.code,
                 f"目录项“{item.name}”（{item.code}）第{item.version}版在 {ctx.today.isoformat()} 未生效，不能据此归集",
+            )
+        ]
+    if reported_on is not None and isinstance(decided_on, dt.date) and not (decided_on <= reported_on <= ctx.today):
+        return None, [
+            RowProblem(
+                row,
+                "reported_on",
+                reported_on,
+                f"报送日期 {reported_on.isoformat()} 须在决定日期 {decided_on.isoformat()} 与今天之间",
             )
         ]
     prepared, problems = check_and_prepare(
@@ -164,7 +175,7 @@ def _new_record(
         basis_id=ctx.basis_id(
             disclosure_basis_json(prepared, policy_code=policy.code, decided_on=decided_on), later=later_basis
         ),
-        reported_on=ctx.today,
+        reported_on=reported_on or ctx.today,
         report_due_on=prepared.report_due_on,
         report_due_provisional=prepared.report_due_provisional,
     )
@@ -302,6 +313,7 @@ def records_bulk_create(
             batch_ref=batch_ref,
             self_declared=row.self_declared,
             later_basis=True,
+            reported_on=row.reported_on,
         )
         problems.extend(row_problems)
         if record is not None:

@@ -88,7 +88,10 @@ class RecordStream:
         self._correct = correct
         self.result = StreamResult()
         self._pending: list[Pending] = []
-        self._seen: dict[str, int] = {}
+        # Source references seen in this batch, by hash: a million references as strings would
+        # cost ~150 MB. Two different 64-bit hashes colliding in a million-row batch has a
+        # probability of about 3e-8; such a row would be reported as a duplicate, never stored twice.
+        self._seen: dict[int, int] = {}
         self._now = timezone.now()
         self._basis_ids: dict[int, int] = {}
         self._days: dict[dt.date, str] = {}
@@ -138,7 +141,8 @@ class RecordStream:
             tier=tier,
         )
         if not problems and source_ref:
-            first = self._seen.get(source_ref)
+            key = hash(source_ref)
+            first = self._seen.get(key)
             if first is not None:
                 problems.append(
                     RowProblem(
@@ -149,7 +153,7 @@ class RecordStream:
                     )
                 )
             else:
-                self._seen[source_ref] = row
+                self._seen[key] = row
         if problems:
             self.refuse(problems)
             return

@@ -49,7 +49,7 @@ KIND_WORDS = {
     "个体工商户": "org",
 }
 _MISSING = object()
-_CACHE_LIMIT = 500_000  # per column; a million-row file of distinct USCCs stays well under 100 MB
+_CACHE_LIMIT = 300_000  # values remembered per column: enough for departments' codes, bounded memory
 _KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _ROLE_LABELS = {"source_ref": "来源文号", "decided_on": "决定日期", "end_date": "认定终止之日"}

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import re
 
@@ -136,3 +137,19 @@ def test_bulk_permission(catalogue, clerk, other_clerk, today):
     assert (
         records_bulk_create(actor=SuperuserFactory.create(), provider=clerk.organisation, rows=rows, batch_ref="X") == 2
     )
+
+
+def test_history_keeps_its_original_report_date_and_lateness(catalogue, clerk, today):
+    subjects = OrgSubjectFactory.create_batch(2)
+    on_time, late = rows_for(subjects)
+    on_time = dataclasses.replace(on_time, reported_on=on_time.decided_on)
+    late = dataclasses.replace(late, reported_on=today)
+    records_bulk_create(actor=clerk, provider=clerk.organisation, rows=[on_time, late], batch_ref="H")
+    first, second = Record.objects.order_by("pk")
+    assert first.reported_on == on_time.decided_on and first.reported_on <= first.report_due_on
+    assert second.reported_on == today
+    future = dataclasses.replace(
+        rows_for(OrgSubjectFactory.create_batch(1), start=50)[0], reported_on=today + dt.timedelta(days=1)
+    )
+    with pytest.raises(RecordRejected, match="报送日期"):
+        records_bulk_create(actor=clerk, provider=clerk.organisation, rows=[future], batch_ref="F")
