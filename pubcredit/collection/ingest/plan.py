@@ -116,6 +116,7 @@ class RowPlan:
         self.spec_by_name = {spec.name: spec for spec in self.specs}
         # A required field whose cell holds a refused value is reported once, for the value.
         self.position_of = {spec.name: position[header] for header, spec in mapped.columns.items()}
+        self.header_at = list(headers)
         self.required = {
             kind: frozenset(s.name for s in self.specs if s.is_required_for(kind)) for kind in ("org", "person")
         }
@@ -251,8 +252,10 @@ class RowPlan:
             )
             return None, problems
         if kind is not None:
+            refused = {p.column for p in cell_problems}  # a refused cell is reported once, for its value
             for name in self.required[kind] - values.keys():
-                if not cells[self.position_of[name]] if name in self.position_of else True:
+                position = self.position_of.get(name)
+                if position is None or (not cells[position] and self.header_at[position] not in refused):
                     problems.append(RowProblem(number, name, None, missing_problem(self.spec_by_name[name])))
         decided_on = self._envelope_date(number, cells, values, "decided_on", problems, required=True)
         end_date = self._envelope_date(number, cells, values, "end_date", problems, required=False)

@@ -379,3 +379,27 @@ def test_a_landed_batch_moves_the_providers_reporting_duty(client, token):
     assert post(client, token, {"item": "CF", "ref": "B-012", "rows": rows(1)}).status_code == 201
     duty.refresh_from_db()
     assert duty.last_reported_on == dt.date(2025, 6, 10) and duty.next_due_on > dt.date(2025, 6, 10)
+
+
+def test_a_formula_in_a_required_cell_is_reported_once(client, token):
+    batch = rows(1, CF_NR='=HYPERLINK("http://x")')
+    body = post(client, token, {"item": "CF", "rows": batch}).json()
+    assert [p["field"] for p in body["problems"]] == ["CF_NR"]
+    assert "公式" in body["problems"][0]["message"]
+
+
+def test_the_load_command_reports_a_replay_as_nothing_changed(catalogue, tmp_path):
+    from django.core.management import call_command
+
+    clerk = ProviderClerkFactory.create()
+    org = OrgSubjectFactory.build()
+    row = cf_data(org, wsh="西市监罚〔2025〕88号")
+    path = tmp_path / "cf.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(str(v) for v in row.values()) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("batch", "load", str(path), "--item", "CF", "--user", clerk.username, stdout=out)
+    assert "accepted, 1 rows, 1 created" in out.getvalue()
+    again = io.StringIO()
+    call_command("batch", "load", str(path), "--item", "CF", "--user", clerk.username, stdout=again)
+    assert "already received" in again.getvalue() and "nothing changed" in again.getvalue()
+    assert Record.objects.count() == 1

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             with path.open("rb") as stream:
-                batch = batch_submit_file(
+                submitted = batch_submit_file(
                     actor=user,
                     provider=user.organisation,
                     item_code=options["item"],
@@ -53,10 +53,17 @@ class Command(BaseCommand):
                     ref=options["ref"],
                     partial=options["partial"],
                     default_tier=options["tier"],
-                ).batch
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         seconds = time.monotonic() - started
+        batch = submitted.batch
+        if submitted.replayed:
+            self.stdout.write(
+                f"Batch {batch.ref} was already received on {batch.received_at:%Y-%m-%d %H:%M} "
+                f"with the same content ({batch.status}); nothing changed"
+            )
+            return
         rate = batch.rows_total / seconds if seconds else 0.0
         self.stdout.write(
             f"Batch {batch.ref}: {batch.status}, {batch.rows_total} rows, {batch.rows_created} created, "
