@@ -159,6 +159,15 @@ def _clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def audit_text(value: str) -> str:
+    """A free value (a reference, a file name, a digest) fit for the audit data.
+
+    An 18-digit run is masked, whatever it is: a provider's 决定书文号 or an SM3 digest can contain
+    one by chance, and the log refuses anything shaped like an ID number.
+    """
+    return _ID_NUMBER.sub(lambda match: mask_id_number(match.group(0)), value)
+
+
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
@@ -189,5 +198,4 @@ def actor_identity(actor: Actor) -> tuple[int | None, str]:
     username = actor.get_username()
     label = f"{display} ({username})" if display and display != username else username
     # A username may itself be an ID number; the log keeps only its masked form.
-    label = _ID_NUMBER.sub(lambda match: mask_id_number(match.group(0)), label)
-    return int(actor.pk), label[:150]
+    return int(actor.pk), audit_text(label)[:150]

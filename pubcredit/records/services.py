@@ -18,7 +18,7 @@ from django.utils import timezone
 from pubcredit.accounts.actors import Actor, actor_may, audit_identity
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.selectors import catalog_items_by_code
-from pubcredit.core.audit import audit_record
+from pubcredit.core.audit import audit_record, audit_text
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
 from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_records
@@ -251,7 +251,12 @@ def record_create(
         actor,
         "records.record.create",
         record,
-        {"item": item.code, "item_version": item.version, "provider": provider.pk, "source_ref": source_ref},
+        {
+            "item": item.code,
+            "item_version": item.version,
+            "provider": provider.pk,
+            "source_ref": audit_text(source_ref),
+        },
     )
     return record
 
@@ -360,7 +365,7 @@ def records_bulk_create(
         None,
         {
             "provider": provider.pk,
-            "batch_ref": batch_ref,
+            "batch_ref": audit_text(batch_ref),
             "count": len(records),
             "items": counts,
             "first_record": inserted["first"],

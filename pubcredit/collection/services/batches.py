@@ -33,7 +33,7 @@ from pubcredit.collection.parsers.errors import FileRejected
 from pubcredit.collection.parsers.table import build_row, normalise_headers
 from pubcredit.collection.raw_store import Stored, file_chunks, store_stream
 from pubcredit.collection.services.reporting import reporting_duty_mark_reported
-from pubcredit.core.audit import audit_record
+from pubcredit.core.audit import audit_record, audit_text
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.policy import get_policy
 from pubcredit.records.permissions import require_may_submit
@@ -177,7 +177,7 @@ def _run(
         actor=actor,
         on_date=today,
         policy=get_policy(on=today),
-        context={"batch_ref": submission.ref, "provider": submission.provider.pk},
+        context={"batch_ref": audit_text(submission.ref), "provider": submission.provider.pk},
     )
     seen = 0
     pending: list[Candidate] = []
@@ -209,6 +209,31 @@ def _submit(
     user, label = _label(actor)
     problems: list[RowProblem] = []
     seen = 0
+
+    def store(status: str, **counts: int) -> Batch:
+        """The batch row with its report; `problems` and `seen` are read when it is written."""
+        return Batch.objects.create(
+            provider=submission.provider,
+            item=item,
+            item_code=item.code,
+            ref=submission.ref,
+            channel=submission.channel,
+            status=status,
+            partial=submission.partial,
+            file_name=submission.file_name,
+            raw=raw,
+            content_sm3=content_sm3,
+            rows_total=seen,
+            problems=[_problem_json(p) for p in problems[:STORED_PROBLEMS]],
+            problems_count=len(problems),
+            submitted_by=user,
+            submitted_by_label=label,
+            received_at=received,
+            finished_at=timezone.now(),
+            seconds=round(time.monotonic() - started, 3),
+            **counts,
+        )
+
     try:
         with transaction.atomic():
             headers, rows = table()
@@ -224,29 +249,12 @@ def _submit(
             ):
                 raise _Rollback
             rejected_rows = len(result.rejected_rows)
-            batch = Batch.objects.create(
-                provider=submission.provider,
-                item=item,
-                item_code=item.code,
-                ref=submission.ref,
-                channel=submission.channel,
-                status=BatchStatus.PARTIAL if problems else BatchStatus.ACCEPTED,
-                partial=submission.partial,
-                file_name=submission.file_name,
-                raw=raw,
-                content_sm3=content_sm3,
-                rows_total=seen,
+            batch = store(
+                BatchStatus.PARTIAL if problems else BatchStatus.ACCEPTED,
                 rows_created=result.created,
                 rows_updated=result.updated,
                 rows_unchanged=result.unchanged,
                 rows_rejected=rejected_rows,
-                problems=[_problem_json(p) for p in problems[:STORED_PROBLEMS]],
-                problems_count=len(problems),
-                submitted_by=user,
-                submitted_by_label=label,
-                received_at=received,
-                finished_at=timezone.now(),
-                seconds=round(time.monotonic() - started, 3),
             )
             _audit(actor, "collection.batch.accept", batch, item, result.first_record, result.last_record)
             reporting_duty_mark_reported(provider=submission.provider, item_code=item.code, on=today)
@@ -256,27 +264,7 @@ def _submit(
     except _Rollback:
         pass
     with transaction.atomic():
-        batch = Batch.objects.create(
-            provider=submission.provider,
-            item=item,
-            item_code=item.code,
-            ref=submission.ref,
-            channel=submission.channel,
-            status=BatchStatus.REJECTED,
-            partial=submission.partial,
-            file_name=submission.file_name,
-            raw=raw,
-            content_sm3=content_sm3,
-            rows_total=seen,
-            rows_rejected=len({p.row for p in problems if p.row is not None}),
-            problems=[_problem_json(p) for p in problems[:STORED_PROBLEMS]],
-            problems_count=len(problems),
-            submitted_by=user,
-            submitted_by_label=label,
-            received_at=received,
-            finished_at=timezone.now(),
-            seconds=round(time.monotonic() - started, 3),
-        )
+        batch = store(BatchStatus.REJECTED, rows_rejected=len({p.row for p in problems if p.row is not None}))
         _audit(actor, "collection.batch.reject", batch, item, None, None)
     return batch
 
@@ -289,11 +277,11 @@ def _audit(actor: Actor, action: str, batch: Batch, item: CatalogItem, first: in
         target=batch,
         data={
             "provider": batch.provider_id,
-            "ref": batch.ref,
+            "ref": audit_text(batch.ref),
             "item": item.code,
             "item_version": item.version,
             "channel": batch.channel,
-            "content_sm3": batch.content_sm3,
+            "content_sm3": audit_text(batch.content_sm3),
             "rows": batch.rows_total,
             "created": batch.rows_created,
             "updated": batch.rows_updated,

@@ -403,3 +403,31 @@ def test_the_load_command_reports_a_replay_as_nothing_changed(catalogue, tmp_pat
     call_command("batch", "load", str(path), "--item", "CF", "--user", clerk.username, stdout=again)
     assert "already received" in again.getvalue() and "nothing changed" in again.getvalue()
     assert Record.objects.count() == 1
+
+
+def test_references_shaped_like_id_numbers_land_and_are_masked_in_the_audit(client, token):
+    batch = rows(1, CF_WSH="罚字202611220000000001号")
+    response = post(client, token, {"item": "CF", "ref": "202611220000000001", "rows": batch})
+    assert response.status_code == 201, response.content
+    event = AuditEvent.objects.get(action="collection.batch.accept")
+    assert event.data["ref"] != "202611220000000001" and "****" in event.data["ref"]
+
+
+def test_api_file_upload_lands_and_reports(client, token):
+    row = cf_data(OrgSubjectFactory.build(), wsh="西市监罚〔2025〕99号")
+    content = (",".join(row) + "\n" + ",".join(str(v) for v in row.values()) + "\n").encode()
+    upload = io.BytesIO(content)
+    upload.name = "cf.csv"
+    response = client.post(
+        "/api/v1/batches/file",
+        {"file": upload, "item": "CF", "ref": "F-001"},
+        HTTP_AUTHORIZATION=f"Bearer {token.plain_token}",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["rows_created"] == 1 and response.json()["channel"] == "file"
+    bad = client.post(
+        "/api/v1/batches/file",
+        {"file": io.BytesIO(b"x"), "item": "CF", "tier": "huge"},
+        HTTP_AUTHORIZATION=f"Bearer {token.plain_token}",
+    )
+    assert bad.status_code == 400 and "失信等级“huge”无效" in bad.json()["message"]
