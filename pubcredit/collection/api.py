@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from pydantic import ValidationError
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.collection.models import Batch, BatchStatus
@@ -16,6 +14,7 @@ from pubcredit.collection.schemas import BatchIn, BatchOut
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
 from pubcredit.collection.services.batches import batch_submit_file, batch_submit_rows
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.json_body import parse_json_body
 
 router = Router(tags=["信息归集"])
 _AUTH = SessionOrTokenAuth(scope="collect")
@@ -55,21 +54,6 @@ def _status(batch: Batch, replayed: bool) -> Status[dict[str, Any]]:
     return Status(200 if replayed else 201, batch_out(batch))
 
 
-def _parse(request: HttpRequest) -> BatchIn:
-    try:
-        payload = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValidationFailed("请求体不是有效的 JSON") from None
-    if not isinstance(payload, dict):
-        raise ValidationFailed("请求体应为 JSON 对象")
-    try:
-        return BatchIn.model_validate(payload)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or None
-        raise ValidationFailed(f"字段“{field}”无效：{error['msg']}", field=field) from None
-
-
 @router.post(
     "",
     response={200: BatchOut, 201: BatchOut, 422: BatchOut},
@@ -80,7 +64,7 @@ def _parse(request: HttpRequest) -> BatchIn:
     },
 )
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
-    data = _parse(request)
+    data = parse_json_body(request.body, BatchIn)
     actor = request.auth  # type: ignore[attr-defined]
     provider = _provider(actor)
     submitted = batch_submit_rows(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from pydantic import ValidationError
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import NotFound, ValidationFailed
+from pubcredit.core.json_body import parse_json_body
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.schemas import SubjectPublicOut, SubjectRegisteredOut, SubjectRegisterIn
 from pubcredit.subjects.selectors import subject_get, subject_search
@@ -45,28 +44,8 @@ def detail(request: HttpRequest, subject_id: int) -> dict[str, Any]:
     return _public(subject)
 
 
-_PYDANTIC_MESSAGES = {
-    "extra_forbidden": "不允许的字段“{field}”",
-    "missing": "缺少必填字段“{field}”",
-}
-
-
 def _parse_body(request: HttpRequest) -> SubjectRegisterIn:
-    """Parse here rather than by ninja so that refusals are 400 with a Chinese message and field."""
-    try:
-        payload = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValidationFailed("请求体不是有效的 JSON") from None
-    if not isinstance(payload, dict):
-        raise ValidationFailed("请求体应为 JSON 对象")
-    try:
-        return SubjectRegisterIn.model_validate(payload)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or None
-        # The input value is not echoed: it may be an ID number.
-        template = _PYDANTIC_MESSAGES.get(error["type"], "字段“{field}”的值类型不正确")
-        raise ValidationFailed(template.format(field=field), field=field) from None
+    return parse_json_body(request.body, SubjectRegisterIn)
 
 
 def _on_date(text: str | None) -> date | None:

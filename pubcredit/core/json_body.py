@@ -1,0 +1,39 @@
+"""Reading a JSON request body into a schema, refusing with a Chinese message and the field.
+
+API handlers parse bodies here rather than through ninja's own validation so that every refusal is
+a 400 in the platform's error shape. The input value is never echoed: it may be an ID number.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pubcredit.core.errors import ValidationFailed
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+_MESSAGES = {
+    "extra_forbidden": "不允许的字段“{field}”",
+    "missing": "缺少必填字段“{field}”",
+    "string_too_long": "字段“{field}”过长",
+    "literal_error": "字段“{field}”的值不在可选值之内",
+}
+
+
+def parse_json_body(body: bytes, schema: type[Schema]) -> Schema:
+    try:
+        payload = json.loads(body or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValidationFailed("请求体不是有效的 JSON") from None
+    if not isinstance(payload, dict):
+        raise ValidationFailed("请求体应为 JSON 对象")
+    try:
+        return schema.model_validate(payload)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or None
+        template = _MESSAGES.get(error["type"], "字段“{field}”的值类型不正确")
+        raise ValidationFailed(template.format(field=field), field=field) from None
