@@ -13,33 +13,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
 from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory, SubjectAccountFactory
 from pubcredit.catalog.services import catalog_seed
 from pubcredit.collection.models import Declaration, DeclarationStatus
 from pubcredit.collection.tests.test_declarations_fixtures import PDF, proof_storage  # noqa: F401 (fixture)
-from tests.browser.conftest import *  # noqa: F403 (page, console_errors, screenshot fixtures)
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")  # type: ignore[no-redef]
-def browser() -> Iterator[Browser]:
-    """This module's own Chromium, closed when the module ends.
-
-    Playwright's sync API allows one instance per thread at a time and tests/browser keeps its
-    own for the whole session; the default order (pubcredit/ before tests/) runs this module
-    first, so the two never overlap.
-    """
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (run scripts/system-packages)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
