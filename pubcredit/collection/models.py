@@ -32,11 +32,12 @@ class RawUpload(models.Model):
     retain_until = models.DateField("保存截止日")
     retention_basis = models.CharField("保存期限依据", max_length=200)
     created_at = models.DateTimeField("接收时间", auto_now_add=True)
+    purged_at = models.DateTimeField("文件删除时间", null=True, blank=True, help_text="保存期满后删除文件，记录保留")
 
     class Meta:
         verbose_name = "原始报送文件"
         verbose_name_plural = "原始报送文件"
-        indexes = [models.Index(fields=["retain_until"], name="raw_upload_retention_sweep")]
+        indexes = [models.Index(fields=["retain_until", "purged_at"], name="raw_upload_retention_sweep")]
 
     def __str__(self) -> str:
         return self.sm3[:12]

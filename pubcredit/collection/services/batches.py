@@ -92,15 +92,20 @@ def _keep_raw(stored: Stored, today: dt.date) -> RawUpload:
     policy = get_policy(on=today)
     months = policy.integer("collection.upload_retention_months") or 0  # non-nullable key
     param = policy.param("collection.upload_retention_months")
-    raw, _created = RawUpload.objects.get_or_create(
+    retain_until = add_months(today, months)
+    raw, created = RawUpload.objects.get_or_create(
         sm3=stored.sm3,
         defaults={
             "size": stored.size,
             "path": stored.relative_path,
-            "retain_until": add_months(today, months),
+            "retain_until": retain_until,
             "retention_basis": f"collection.upload_retention_months = {param.value}（{param.article}）",
         },
     )
+    if not created and (raw.purged_at is not None or raw.retain_until < retain_until):
+        # The same content received again: kept again, for the full period from today.
+        RawUpload.objects.filter(pk=raw.pk).update(purged_at=None, retain_until=retain_until)
+        raw.refresh_from_db()
     return raw
 
 

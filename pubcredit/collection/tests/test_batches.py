@@ -431,3 +431,19 @@ def test_api_file_upload_lands_and_reports(client, token):
         HTTP_AUTHORIZATION=f"Bearer {token.plain_token}",
     )
     assert bad.status_code == 400 and "失信等级“huge”无效" in bad.json()["message"]
+
+
+def test_raw_uploads_are_deleted_after_their_retention_and_a_second_sweep_does_nothing(client, token, settings):
+    from pubcredit.collection.services.uploads import raw_uploads_purge
+
+    assert post(client, token, {"item": "CF", "ref": "P-001", "rows": rows(1)}).status_code == 201
+    raw = RawUpload.objects.get()
+    path = settings.UPLOAD_DIR / raw.path
+    assert path.exists() and raw.retain_until == dt.date(2030, 6, 10)
+    assert raw_uploads_purge(today=dt.date(2030, 6, 10)).purged == 0  # the last day of retention
+    done = raw_uploads_purge(today=dt.date(2030, 6, 11))
+    assert done.purged == 1 and not path.exists()
+    assert raw_uploads_purge(today=dt.date(2030, 6, 11)).purged == 0
+    raw.refresh_from_db()
+    assert raw.purged_at is not None and raw.sm3  # the digest stays as evidence
+    assert AuditEvent.objects.filter(action="collection.raw_upload.purge").count() == 1

@@ -7,6 +7,8 @@ outcome with its throughput.
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pubcredit.accounts.models import User
 from pubcredit.collection.models import BatchStatus
 from pubcredit.collection.services.batches import batch_submit_file
+from pubcredit.collection.services.uploads import raw_uploads_purge
 from pubcredit.core.errors import DomainError
 
 SHOWN_PROBLEMS = 20
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -33,8 +43,14 @@ class Command(BaseCommand):
         load.add_argument("--ref", default="", help="batch reference (default: from the file's SM3 digest)")
         load.add_argument("--partial", action="store_true", help="let valid rows land and report the others")
         load.add_argument("--tier", choices=["minor", "general", "severe"], help="tier for rows without one")
+        purge = sub.add_parser("purge-uploads", help="delete raw uploads whose retention period has ended")
+        purge.add_argument("--date", type=_date, help="the day to sweep for (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "purge-uploads":
+            result = raw_uploads_purge(today=options["date"])
+            self.stdout.write(f"Raw uploads purged: {result.purged} files, {result.bytes:,} bytes")
+            return
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"File {path} does not exist")
