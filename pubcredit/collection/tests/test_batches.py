@@ -447,3 +447,55 @@ def test_raw_uploads_are_deleted_after_their_retention_and_a_second_sweep_does_n
     raw.refresh_from_db()
     assert raw.purged_at is not None and raw.sm3  # the digest stays as evidence
     assert AuditEvent.objects.filter(action="collection.raw_upload.purge").count() == 1
+
+
+@pytest.fixture
+def income_item(catalogue):
+    """An item with a consent-only field (个人收入), as a centre could publish for a credit rating."""
+    from pubcredit.accounts.tests.factories import OperatorFactory
+    from pubcredit.catalog.services import catalog_item_publish
+
+    return catalog_item_publish(
+        actor=OperatorFactory.create(),
+        code="SRZM",
+        name="收入证明信息",
+        info_class="qualification",
+        kind="basic",
+        subject_kinds=["person"],
+        openness="restricted",
+        period_rule={"mode": "pack"},
+        valid_from=dt.date(2025, 1, 1),
+        fields=[
+            {"name": "subject_name", "label": "姓名", "type": "string", "required": True, "role": "subject_name"},
+            {"name": "id_number", "label": "身份证号码", "type": "id_number", "required": True, "role": "id_number"},
+            {"name": "cert_no", "label": "证明编号", "type": "string", "required": True, "role": "source_ref"},
+            {"name": "issued_on", "label": "出具日期", "type": "date", "required": True, "role": "decided_on"},
+            {"name": "income", "label": "年收入", "type": "decimal", "sensitivity": "consent"},
+        ],
+    )
+
+
+def test_consent_only_values_need_the_persons_written_consent_reference(client, token, income_item):
+    person = PersonSubjectFactory.build()
+    row = {
+        "姓名": person.name,
+        "身份证号码": person.plain_id_number,
+        "证明编号": "收入〔2025〕1号",
+        "出具日期": "2025-05-01",
+        "年收入": "120000",
+    }
+    refused = post(client, token, {"item": "SRZM", "rows": [row]}).json()
+    assert refused["status"] == "rejected"
+    assert "须经本人书面同意" in " ".join(p["message"] for p in refused["problems"])
+    with_consent = dict(row, 授权书编号="SQ-2025-0001")
+    landed = post(client, token, {"item": "SRZM", "rows": [with_consent]})
+    assert landed.status_code == 201, landed.content
+    assert Record.objects.get().data["income"] == "120000"
+    # The column is there but this row's reference is empty: the row is refused, by row number.
+    second = dict(with_consent, 证明编号="收入〔2025〕2号", 授权书编号="")
+    body = post(
+        client, token, {"item": "SRZM", "rows": [dict(with_consent, 证明编号="收入〔2025〕3号"), second]}
+    ).json()
+    assert body["status"] == "rejected"
+    assert [(p["row"], p["field"]) for p in body["problems"]] == [(2, "年收入")]
+    assert "授权书编号为空" in body["problems"][0]["message"]
