@@ -8,6 +8,7 @@ simply read it back), and writes one audit event per insert instead of one per s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -77,12 +78,21 @@ class SubjectResolver:
         return (self._orgs if key[0] == "org" else self._persons).get(key[1])
 
     def _lookup(self, kind: str, values: list[str]) -> None:
+        """One parameter per statement (an array, or a JSON list on SQLite), not one per value:
+        building and parsing `IN (%s, %s, …)` for thousands of values costs more than the look-up."""
         column = "uscc" if kind == "org" else "id_number_index"
         target = self._orgs if kind == "org" else self._persons
-        for start in range(0, len(values), _LOOKUP):
-            chunk = values[start : start + _LOOKUP]
-            for pk, value in Subject.objects.filter(**{f"{column}__in": chunk}).values_list("pk", column):
-                target[value] = pk
+        qn = connection.ops.quote_name
+        table = qn(Subject._meta.db_table)
+        postgres = connection.vendor == "postgresql"
+        matches = "= ANY(%s)" if postgres else "IN (SELECT value FROM json_each(%s))"
+        sql = f"SELECT {qn('id')}, {qn(column)} FROM {table} WHERE {qn(column)} {matches}"
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), _LOOKUP):
+                chunk = values[start : start + _LOOKUP]
+                cursor.execute(sql, [chunk if postgres else json.dumps(chunk)])
+                for pk, value in cursor.fetchall():
+                    target[value] = pk
 
     def resolve(self, wanted: Iterable[Wanted]) -> dict[tuple[str, str], int]:
         """Ids for every subject named, registering the new ones (validated as `prepare_subject` does).
