@@ -62,3 +62,11 @@ def audit_identity(actor: Actor) -> tuple[User | AnonymousUser | None, dict[str,
             "organisation_id": actor.organisation_id,
         }
     return actor, {}
+
+
+def actor_user_and_label(actor: Actor) -> tuple[User | None, str]:
+    """Who to store as the author of a row: the signed-in user (None for an API client or the
+    system) and a label that stays readable, naming the API client where there is one."""
+    user, extra = audit_identity(actor)
+    label = extra.get("api_client") or (str(user) if user is not None else "system")
+    return (user if isinstance(user, User) and user.pk else None), str(label)[:150]

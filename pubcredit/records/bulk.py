@@ -50,9 +50,16 @@ def insert_records(records: Sequence[Record], *, now: dt.datetime, chunk_size: i
 
 
 def insert_first_versions(
-    *, provider_id: int, batch_ref: str, created_at: dt.datetime, user_id: int | None, label: str, reason: str
+    *,
+    provider_id: int,
+    batch_ref: str,
+    created_at: dt.datetime,
+    user_id: int | None,
+    label: str,
+    reason: str,
+    id_range: tuple[int, int] | None = None,
 ) -> int:
-    """Copy version 1 of every record just inserted for this batch.
+    """Copy version 1 of every record just inserted for this batch (or, with `id_range`, this chunk).
 
     The batch's rows are those of this provider and batch reference carrying the batch's own
     creation time. No anti-join against the versions: on a table without statistics PostgreSQL
@@ -65,15 +72,19 @@ def insert_first_versions(
     version = qn(RecordVersion._meta.db_table)
     copied = ["version", "status", "data", "decided_on", "end_date", "tier", "disclosure_ends_on"]
     columns = ["record_id", *copied, "changed_by_id", "changed_by_label", "reason", "created_at"]
+    stamp = connection.ops.adapt_datetimefield_value(created_at)
     sql = (
         f"INSERT INTO {version} ({', '.join(qn(c) for c in columns)}) "
         f"SELECT r.{qn('id')}, {', '.join('r.' + qn(c) for c in copied)}, %s, %s, %s, %s "
         f"FROM {record} r WHERE r.{qn('provider_id')} = %s AND r.{qn('batch_ref')} = %s "
         f"AND r.{qn('created_at')} = %s"
     )
-    stamp = connection.ops.adapt_datetimefield_value(created_at)
+    params = [user_id, label, reason, stamp, provider_id, batch_ref, stamp]
+    if id_range is not None:
+        sql += f" AND r.{qn('id')} BETWEEN %s AND %s"
+        params += list(id_range)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, label, reason, stamp, provider_id, batch_ref, stamp])
+        cursor.execute(sql, params)
         return int(cursor.rowcount)
 
 

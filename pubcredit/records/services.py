@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, actor_may, audit_identity
+from pubcredit.accounts.actors import Actor, actor_may, actor_user_and_label, audit_identity
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.selectors import catalog_items_by_code
 from pubcredit.core.audit import audit_record, audit_text
@@ -25,16 +25,7 @@ from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_re
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus, RecordVersion
 from pubcredit.records.permissions import CREDIT_CENTRE, require_may_submit, require_record_owner
 from pubcredit.records.stream import RecordStream
-from pubcredit.records.validation import (
-    Prepared,
-    RecordContext,
-    RecordRejected,
-    RowProblem,
-    check_and_prepare,
-    check_envelope,
-    derive,
-    disclosure_basis_json,
-)
+from pubcredit.records.validation import RecordContext, RecordRejected, RowProblem, check_and_prepare
 
 BULK_CHUNK = 2000
 _LOOKUP_CHUNK = 5000
@@ -62,12 +53,6 @@ class RecordInput:
     self_declared: bool = False
     row: int | None = None
     reported_on: dt.date | None = None  # when loading history: the day it was originally reported
-
-
-def _actor_user(actor: Actor) -> tuple[Any, str]:
-    user, extra = audit_identity(actor)
-    label = extra.get("api_client") or (str(user) if user is not None else "system")
-    return (user if getattr(user, "pk", None) else None), str(label)[:150]
 
 
 def _audit(actor: Actor, action: str, target: Record | None, data: dict[str, Any]) -> None:
@@ -152,7 +137,6 @@ def _new_record(
     )
     if prepared is None:
         return None, problems
-    policy = ctx.policy(decided_on)
     record = Record(
         subject_id=subject.pk,
         subject_kind=subject.kind,
@@ -172,9 +156,7 @@ def _new_record(
         self_declared=self_declared,
         disclosure_ends_on=prepared.period.ends_on,
         retention_ends_on=prepared.period.retention_ends_on,
-        basis_id=ctx.basis_id(
-            disclosure_basis_json(prepared, policy_code=policy.code, decided_on=decided_on), later=later_basis
-        ),
+        basis_id=ctx.basis_id(prepared.basis, later=later_basis),
         reported_on=reported_on or ctx.today,
         report_due_on=prepared.report_due_on,
         report_due_provisional=prepared.report_due_provisional,
@@ -245,7 +227,7 @@ def record_create(
             record.save()
     except IntegrityError:
         raise RecordRejected([_duplicate_problem(None, source_ref, "已存在")]) from None
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason="归集").save()
     _audit(
         actor,
@@ -344,7 +326,7 @@ def records_bulk_create(
         raise RecordRejected(
             [RowProblem(None, "source_ref", "", "批次中的来源文号与其他同时提交的记录冲突，请重新提交")]
         ) from None
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
     insert_first_versions(
         provider_id=provider.pk,
         batch_ref=batch_ref,
@@ -408,49 +390,20 @@ def record_correct(
     new_tier = record.tier if isinstance(tier, _Unset) else tier
     new_ref = record.source_ref if isinstance(source_ref, _Unset) else source_ref
     ctx = RecordContext(timezone.localdate())
-    if values_checked:
-        problems = check_envelope(
-            ctx,
-            row=None,
-            item=record.item,
-            subject_kind=record.subject_kind,
-            source_ref=new_ref,
-            decided_on=new_decided,
-            end_date=new_end,
-            tier=new_tier,
-        )
-        if problems:
-            raise RecordRejected(problems)
-        derived = derive(
-            ctx,
-            item=record.item,
-            subject_kind=record.subject_kind,
-            decided_on=new_decided,
-            end_date=new_end,
-            tier=new_tier,
-        )
-        prepared = Prepared(
-            dict(new_data),
-            derived.period,
-            derived.report_due_on,
-            derived.report_due_provisional,
-            derived.report_wd,
-        )
-    else:
-        checked, problems = check_and_prepare(
-            ctx,
-            row=None,
-            item=record.item,
-            subject_kind=record.subject_kind,
-            source_ref=new_ref,
-            decided_on=new_decided,
-            end_date=new_end,
-            tier=new_tier,
-            data=new_data,
-        )
-        if checked is None:
-            raise RecordRejected(problems)
-        prepared = checked
+    prepared, problems = check_and_prepare(
+        ctx,
+        row=None,
+        item=record.item,
+        subject_kind=record.subject_kind,
+        source_ref=new_ref,
+        decided_on=new_decided,
+        end_date=new_end,
+        tier=new_tier,
+        data=new_data,
+        data_checked=values_checked,
+    )
+    if prepared is None:
+        raise RecordRejected(problems)
     if new_ref and new_ref != record.source_ref:
         existing = _existing_refs(record.provider_id, {(record.item_code, new_ref)})
         if existing:
@@ -468,7 +421,6 @@ def record_correct(
     )
     if not changed:
         raise ValidationFailed(f"记录 {record.pk} 的更正没有任何改动", field="data")
-    policy = ctx.policy(new_decided)
     record.data = prepared.values
     record.decided_on = new_decided
     record.end_date = new_end
@@ -476,12 +428,12 @@ def record_correct(
     record.source_ref = new_ref
     record.disclosure_ends_on = prepared.period.ends_on
     record.retention_ends_on = prepared.period.retention_ends_on
-    record.basis_id = ctx.basis_id(disclosure_basis_json(prepared, policy_code=policy.code, decided_on=new_decided))
+    record.basis_id = ctx.basis_id(prepared.basis)
     record.report_due_on = prepared.report_due_on
     record.report_due_provisional = prepared.report_due_provisional
     record.version += 1
     record.save()
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason=reason.strip()).save()
     _audit(actor, "records.record.correct", record, {"version": record.version, "changed": changed})
     return record
@@ -501,7 +453,7 @@ def record_withdraw(*, actor: Actor, record: Record, reason: str) -> Record:
     record.status = RecordStatus.WITHDRAWN
     record.version += 1
     record.save(update_fields=["status", "version", "updated_at"])
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason=reason.strip()).save()
     _audit(actor, "records.record.withdraw", record, {"version": record.version})
     return record
@@ -519,7 +471,7 @@ def record_annotate(*, actor: Actor, record: Record, kind: str, text: str, artic
         raise ValidationFailed(f"标注类型“{kind}”无效，可选：{'、'.join(AnnotationKind.values)}", field="kind")
     if not text or not text.strip():
         raise ValidationFailed("标注内容不能为空", field="text")
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
     annotation = Annotation.objects.create(
         record=record,
         kind=kind,
@@ -541,7 +493,7 @@ def records_stream_open(
     """
     require_may_submit(actor, provider)
     _require_provider(provider, self_declared=False)
-    user, label = _actor_user(actor)
+    user, label = actor_user_and_label(actor)
 
     def correct(**kwargs: Any) -> Record:
         return record_correct(values_checked=True, **kwargs)

@@ -21,12 +21,12 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
 from pubcredit.accounts.actors import Actor
 from pubcredit.catalog.models import CatalogItem
-from pubcredit.records.models import Record, RecordStatus, RecordVersion
+from pubcredit.records.bulk import batch_stamp, insert_first_versions
+from pubcredit.records.models import Record, RecordStatus
 from pubcredit.records.validation import Derived, RecordContext, RowProblem, check_envelope, derive
 
 CHUNK_ROWS = 5000
@@ -92,7 +92,7 @@ class RecordStream:
         # cost ~150 MB. Two different 64-bit hashes colliding in a million-row batch has a
         # probability of about 3e-8; such a row would be reported as a duplicate, never stored twice.
         self._seen: dict[int, int] = {}
-        self._now = timezone.now()
+        self._now = batch_stamp()
         self._basis_ids: dict[int, int] = {}
         self._days: dict[dt.date, str] = {}
         self._today = ctx.today.isoformat()
@@ -352,25 +352,19 @@ class RecordStream:
             else:
                 placeholders = ", ".join(["%s"] * len(self._COLUMNS))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows))
-            self._copy_versions(cursor, min(ids), max(ids))
+        insert_first_versions(
+            provider_id=self.provider.pk,
+            batch_ref=self.batch_ref,
+            created_at=self._now,
+            user_id=self.user_id,
+            label=self.label,
+            reason="归集",
+            id_range=(min(ids), max(ids)),
+        )
         result = self.result
         result.created += len(new)
         result.first_record = ids[0] if result.first_record is None else min(result.first_record, ids[0])
         result.last_record = ids[-1] if result.last_record is None else max(result.last_record, ids[-1])
-
-    def _copy_versions(self, cursor: Any, first: int, last: int) -> None:
-        qn = connection.ops.quote_name
-        record = qn(Record._meta.db_table)
-        version = qn(RecordVersion._meta.db_table)
-        copied = ["version", "status", "data", "decided_on", "end_date", "tier", "disclosure_ends_on"]
-        columns = ["record_id", *copied, "changed_by_id", "changed_by_label", "reason", "created_at"]
-        cursor.execute(
-            f"INSERT INTO {version} ({', '.join(qn(c) for c in columns)}) "
-            f"SELECT r.{qn('id')}, {', '.join('r.' + qn(c) for c in copied)}, %s, %s, %s, r.{qn('created_at')} "
-            f"FROM {record} r WHERE r.{qn('id')} BETWEEN %s AND %s AND r.{qn('provider_id')} = %s "
-            f"AND r.{qn('batch_ref')} = %s",
-            [self.user_id, self.label, "归集", first, last, self.provider.pk, self.batch_ref],
-        )
 
     def finish(self) -> StreamResult:
         self.flush()

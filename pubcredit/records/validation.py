@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pubcredit.catalog.fields import FieldSet
+from pubcredit.catalog.fields import SUBJECT_KINDS, FieldSet
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.core.crypto import sm3_hex
 from pubcredit.core.errors import ValidationFailed
@@ -59,6 +59,7 @@ class Prepared:
     report_due_on: dt.date | None
     report_due_provisional: bool
     report_wd: int | None
+    basis: dict[str, Any]
 
 
 class RecordContext:
@@ -157,7 +158,17 @@ def reporting_wd(item: CatalogItem, policy: Policy) -> int | None:
     return None
 
 
-_KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
+def subject_kind_problem(
+    item: CatalogItem, subject_kind: str, *, row: int | None, field: str = "subject"
+) -> RowProblem | None:
+    """The refusal of a subject kind the item does not apply to, or None."""
+    if subject_kind in item.subject_kinds:
+        return None
+    allowed = "、".join(SUBJECT_KINDS[k] for k in item.subject_kinds)
+    kind_label = SUBJECT_KINDS.get(subject_kind, subject_kind)
+    return RowProblem(
+        row, field, subject_kind, f"目录项“{item.name}”（{item.code}）只适用于{allowed}，不适用于{kind_label}"
+    )
 
 
 def check_envelope(
@@ -177,10 +188,9 @@ def check_envelope(
     def refuse(field: str, value: Any, message: str) -> None:
         problems.append(RowProblem(row, field, value, message))
 
-    if subject_kind not in item.subject_kinds:
-        allowed = "、".join(_KIND_LABELS[k] for k in item.subject_kinds)
-        kind_label = _KIND_LABELS.get(subject_kind, subject_kind)
-        refuse("subject", subject_kind, f"目录项“{item.name}”（{item.code}）只适用于{allowed}，不适用于{kind_label}")
+    kind_problem = subject_kind_problem(item, subject_kind, row=row)
+    if kind_problem is not None:
+        problems.append(kind_problem)
     if not isinstance(source_ref, str) or len(source_ref) > 200:
         refuse("source_ref", source_ref, f"来源文号“{source_ref}”无效：须为不超过 200 个字符的文本")
     if not isinstance(decided_on, dt.date) or isinstance(decided_on, dt.datetime):
@@ -284,8 +294,13 @@ def check_and_prepare(
     end_date: Any,
     tier: Any,
     data: Any,
+    data_checked: bool = False,
 ) -> tuple[Prepared | None, list[RowProblem]]:
-    """Check one row against its catalogue item and the policy; compute its period and deadline."""
+    """Check one row against its catalogue item and the policy; compute its period and deadline.
+
+    `data_checked` says the values already went through the item's field parsing (a re-sent batch
+    row): they are taken as they are, since parsing twice would refuse the masked ID numbers.
+    """
     problems = check_envelope(
         ctx,
         row=row,
@@ -299,6 +314,8 @@ def check_and_prepare(
     values: dict[str, Any] = {}
     if not isinstance(data, Mapping):
         problems.append(RowProblem(row, "data", data, "记录内容须为“字段: 值”的对象"))
+    elif data_checked:
+        values = dict(data)
     else:
         parsed = ctx.fieldset(item).parse(data, subject_kind=subject_kind)
         values = parsed.values
@@ -307,7 +324,12 @@ def check_and_prepare(
         return None, problems
     derived = derive(ctx, item=item, subject_kind=subject_kind, decided_on=decided_on, end_date=end_date, tier=tier)
     return Prepared(
-        values, derived.period, derived.report_due_on, derived.report_due_provisional, derived.report_wd
+        values,
+        derived.period,
+        derived.report_due_on,
+        derived.report_due_provisional,
+        derived.report_wd,
+        derived.basis,
     ), problems
 
 
@@ -315,17 +337,3 @@ def basis_digest(content: Mapping[str, Any]) -> str:
     """SM3 of the canonical JSON, the identity of a stored basis."""
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return sm3_hex(text.encode())
-
-
-def disclosure_basis_json(prepared: Prepared, *, policy_code: str, decided_on: dt.date) -> dict[str, Any]:
-    """What `explain` shows: the rules that set the period and the reporting deadline."""
-    return {
-        "policy": policy_code,
-        "policy_on": decided_on.isoformat(),
-        "rules": prepared.period.basis,
-        "summary": prepared.period.summary,
-        "retention_ends_on": prepared.period.retention_ends_on.isoformat()
-        if prepared.period.retention_ends_on
-        else None,
-        "report_wd": prepared.report_wd,
-    }

@@ -9,7 +9,7 @@ simply read it back), and writes one audit event per insert instead of one per s
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -94,27 +94,29 @@ class SubjectResolver:
                 for pk, value in cursor.fetchall():
                     target[value] = pk
 
-    def resolve(self, wanted: Iterable[Wanted]) -> dict[tuple[str, str], int]:
-        """Ids for every subject named, registering the new ones (validated as `prepare_subject` does).
+    def resolve(self, wanted: Sequence[Wanted]) -> list[int]:
+        """The subject id of each one named, in order, registering the new ones (validated as
+        `prepare_subject` does).
 
         Raises `ValidationFailed` only for a subject that `prepare_subject` refuses; callers check
         identifiers and age on their rows first, so this means a rule changed under them.
         """
+        keys = [self.key(item) for item in wanted]
         pending: dict[tuple[str, str], Wanted] = {}
-        for item in wanted:
-            key = self.key(item)
+        for key, item in zip(keys, wanted, strict=True):
             if key not in pending and self.known(key) is None:
                 pending[key] = item
-        if not pending:
-            return {}
-        for kind in ("org", "person"):
-            values = [k[1] for k in pending if k[0] == kind]
-            if values:
-                self._lookup(kind, values)
-        new = [(key, item) for key, item in pending.items() if self.known(key) is None]
-        if new:
-            self._register(new)
-        return {key: pk for key in pending if (pk := self.known(key)) is not None}
+        if pending:
+            for kind in ("org", "person"):
+                values = [k[1] for k in pending if k[0] == kind]
+                if values:
+                    self._lookup(kind, values)
+            new = [(key, item) for key, item in pending.items() if self.known(key) is None]
+            if new:
+                self._register(new)
+        ids = [self.known(key) for key in keys]
+        assert all(pk is not None for pk in ids), "every subject is found or registered"
+        return ids  # type: ignore[return-value]
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         """One statement for many rows; a subject registered meanwhile by another batch is kept."""

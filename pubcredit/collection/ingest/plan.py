@@ -19,7 +19,7 @@ from pubcredit.catalog.fields import FieldSet, FieldSpec, missing_problem, parse
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.collection.parsers.headers import ColumnProblem, map_headers
 from pubcredit.collection.parsers.table import CellProblem
-from pubcredit.records.validation import RowProblem
+from pubcredit.records.validation import RowProblem, subject_kind_problem
 from pubcredit.subjects.identifiers import validate_id_number
 
 # Record attributes a file may give in columns of their own when no field of the item carries them.
@@ -50,7 +50,6 @@ KIND_WORDS = {
 }
 _MISSING = object()
 _CACHE_LIMIT = 300_000  # values remembered per column: enough for departments' codes, bounded memory
-_KIND_LABELS = {"org": "法人和非法人组织", "person": "自然人"}
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _ROLE_LABELS = {"source_ref": "来源文号", "decided_on": "决定日期", "end_date": "认定终止之日"}
 
@@ -240,16 +239,10 @@ class RowPlan:
                         )
                     )
         kind = self._kind(number, cells, values, problems)
-        if kind is not None and kind not in self.item.subject_kinds:
-            allowed = "、".join(_KIND_LABELS[k] for k in self.item.subject_kinds)
-            problems.append(
-                RowProblem(
-                    number,
-                    "subject_kind",
-                    kind,
-                    f"目录项“{self.item.name}”（{self.item.code}）只适用于{allowed}，不适用于{_KIND_LABELS[kind]}",
-                )
-            )
+        kind_problem = subject_kind_problem(self.item, kind, row=number, field="subject_kind") if kind else None
+        if kind_problem is not None:
+            # The item cannot hold this subject at all: its fields' verdicts would only add noise.
+            problems.append(kind_problem)
             return None, problems
         if kind is not None:
             refused = {p.column for p in cell_problems}  # a refused cell is reported once, for its value

@@ -15,12 +15,11 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import BinaryIO
 
 from pubcredit.collection.parsers.csv_reader import MAX_LINE_CHARS, PREFIX_BYTES, _csv_reason, _detect
 from pubcredit.collection.parsers.errors import FileRejected
-from pubcredit.collection.parsers.opening import SUFFIXES
+from pubcredit.collection.parsers.opening import table_format
 from pubcredit.collection.parsers.table import CellProblem, build_row, normalise_headers
 from pubcredit.collection.parsers.xlsx_reader import ZipLimits, read_xlsx
 
@@ -141,14 +140,6 @@ def xlsx_cells(stream: BinaryIO, *, limits: ZipLimits | None = None) -> CellTabl
 
 
 def open_cells(filename: str, stream: BinaryIO, *, limits: ZipLimits | None = None) -> CellTable:
-    """Cell rows of an upload according to its suffix (.csv/.txt, .tsv, .xlsx); same refusals as `open_table`."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return csv_cells(stream)
-    if suffix == ".tsv":
-        return csv_cells(stream, delimiter="\t")
-    if suffix == ".xlsx":
-        return xlsx_cells(stream, limits=limits)
-    if suffix == ".xls":
-        raise FileRejected("不接收旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后重新上传")
-    raise FileRejected(f"文件“{filename}”的类型“{suffix or '无扩展名'}”不受支持，请上传 {'、'.join(SUFFIXES)} 文件")
+    """Cell rows of an upload according to its suffix; the same formats and refusals as `open_table`."""
+    delimiter = table_format(filename)
+    return xlsx_cells(stream, limits=limits) if delimiter is None else csv_cells(stream, delimiter=delimiter)

@@ -13,15 +13,21 @@ from pubcredit.collection.parsers.xlsx_reader import ZipLimits, read_xlsx
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
-def open_table(filename: str, stream: BinaryIO, *, limits: ZipLimits | None = None) -> TableReader:
-    """A reader for `stream` according to the suffix of `filename` (.csv/.txt, .tsv, .xlsx)."""
+def table_format(filename: str) -> str | None:
+    """The CSV delimiter for a text table, or None for XLSX; refuses other suffixes with the reason."""
     suffix = PurePath(filename).suffix.lower()
     if suffix in (".csv", ".txt"):
-        return read_csv(stream)
+        return ","
     if suffix == ".tsv":
-        return read_csv(stream, delimiter="\t")
+        return "\t"
     if suffix == ".xlsx":
-        return read_xlsx(stream, limits=limits)
+        return None
     if suffix == ".xls":
         raise FileRejected("不接收旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后重新上传")
     raise FileRejected(f"文件“{filename}”的类型“{suffix or '无扩展名'}”不受支持，请上传 {'、'.join(SUFFIXES)} 文件")
+
+
+def open_table(filename: str, stream: BinaryIO, *, limits: ZipLimits | None = None) -> TableReader:
+    """A reader for `stream` according to the suffix of `filename` (.csv/.txt, .tsv, .xlsx)."""
+    delimiter = table_format(filename)
+    return read_xlsx(stream, limits=limits) if delimiter is None else read_csv(stream, delimiter=delimiter)

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, audit_identity
+from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identity
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.selectors import catalog_items_by_code
 from pubcredit.collection.ingest.plan import Candidate, RowPlan
@@ -39,7 +39,7 @@ from pubcredit.policy import get_policy
 from pubcredit.records.permissions import require_may_submit
 from pubcredit.records.rules import add_months
 from pubcredit.records.services import records_stream_open
-from pubcredit.records.stream import RecordStream
+from pubcredit.records.stream import RecordStream, StreamResult
 from pubcredit.records.validation import RowProblem
 from pubcredit.subjects.resolver import SubjectResolver, Wanted
 from pubcredit.subjects.rules import person_meets_age_floor
@@ -73,12 +73,6 @@ class Submitted:
 
     batch: Batch
     replayed: bool = False
-
-
-def _label(actor: Actor) -> tuple[Any, str]:
-    user, extra = audit_identity(actor)
-    label = extra.get("api_client") or (str(user) if user is not None else "system")
-    return (user if getattr(user, "pk", None) else None), str(label)[:150]
 
 
 def _item(code: str, today: dt.date) -> CatalogItem:
@@ -121,15 +115,13 @@ def _check_ref(ref: str) -> str:
 
 
 def _problem_json(p: RowProblem) -> dict[str, Any]:
-    value = p.value if isinstance(p.value, str | int | float | bool) or p.value is None else str(p.value)
-    if p.field in ("id_number",) or (isinstance(value, str) and len(value) == 18 and value[:17].isdigit()):
-        value = None  # never repeat what may be an ID number
+    value = p.value if isinstance(p.value, int | float | bool) or p.value is None else str(p.value)
+    if isinstance(value, str):
+        value = audit_text(value)  # a refused value is shown back, never an ID number
     return {"row": p.row, "field": p.field, "value": value, "message": p.message}
 
 
-def _resolve_and_add(
-    chunk: list[Candidate], *, resolver: SubjectResolver, stream: RecordStream, item: CatalogItem
-) -> None:
+def _resolve_and_add(chunk: list[Candidate], *, resolver: SubjectResolver, stream: RecordStream) -> None:
     """Age floor on the decision date, subjects for the chunk, then the rows into the stream."""
     keep: list[Candidate] = []
     for c in chunk:
@@ -139,11 +131,8 @@ def _resolve_and_add(
                 stream.refuse([RowProblem(c.row, "id_number", None, decision.message)])
                 continue
         keep.append(c)
-    wanted = [Wanted(c.kind, c.name, c.uscc, c.id_number) for c in keep]
-    resolver.resolve(wanted)
-    for c, w in zip(keep, wanted, strict=True):
-        subject_id = resolver.known(resolver.key(w))
-        assert subject_id is not None
+    subject_ids = resolver.resolve([Wanted(c.kind, c.name, c.uscc, c.id_number) for c in keep])
+    for c, subject_id in zip(keep, subject_ids, strict=True):
         assert c.decided_on is not None
         stream.add(
             row=c.row,
@@ -165,8 +154,10 @@ def _run(
     headers: list[str],
     rows: Iterator[CellRow],
     today: dt.date,
-) -> tuple[int, RecordStream | None, list[RowProblem]]:
-    """Check and write every row; returns (rows seen, the stream, problems). Raises `_Rollback`."""
+) -> tuple[int, StreamResult | None, list[RowProblem]]:
+    """Check and write every row: (rows seen, what the stream did, every problem).
+
+    A header that cannot be mapped stops before any row: no result, the column problems."""
     plan = RowPlan(item, headers, default_tier=submission.default_tier)
     if plan.column_problems:
         return 0, None, [RowProblem(1, p.column, None, p.message) for p in plan.column_problems]
@@ -195,14 +186,14 @@ def _run(
                 continue
             pending.append(candidate)
             if len(pending) >= SUBJECT_CHUNK:
-                _resolve_and_add(pending, resolver=resolver, stream=stream, item=item)
+                _resolve_and_add(pending, resolver=resolver, stream=stream)
                 pending = []
     except FileRejected as exc:
         stream.refuse([RowProblem(exc.row, "file", None, exc.message)])
     if pending:
-        _resolve_and_add(pending, resolver=resolver, stream=stream, item=item)
+        _resolve_and_add(pending, resolver=resolver, stream=stream)
     result = stream.finish()
-    return seen, stream, result.problems
+    return seen, result, result.problems
 
 
 def _submit(
@@ -211,7 +202,7 @@ def _submit(
     started = time.monotonic()
     today = timezone.localdate()
     item = _item(submission.item_code, today)
-    user, label = _label(actor)
+    user, label = actor_user_and_label(actor)
     problems: list[RowProblem] = []
     seen = 0
 
@@ -242,16 +233,11 @@ def _submit(
     try:
         with transaction.atomic():
             headers, rows = table()
-            seen, stream, problems = _run(
+            seen, result, problems = _run(
                 actor=actor, submission=submission, item=item, headers=headers, rows=rows, today=today
             )
-            result = stream.result if stream is not None else None
             landed = result is not None and (result.created or result.updated or result.unchanged)
-            if (
-                result is None
-                or (problems and not submission.partial)
-                or (submission.partial and not landed and problems)
-            ):
+            if result is None or (problems and not (submission.partial and landed)):
                 raise _Rollback
             rejected_rows = len(result.rejected_rows)
             batch = store(
