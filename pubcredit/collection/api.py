@@ -12,8 +12,7 @@ from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.collection.models import Batch, BatchStatus
 from pubcredit.collection.schemas import BatchIn, BatchOut
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
-from pubcredit.collection.services.batches import batch_submit_file, batch_submit_rows
-from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.collection.services.batches import batch_submit_file, batch_submit_rows, submitting_provider
 from pubcredit.core.json_body import parse_json_body
 
 router = Router(tags=["信息归集"])
@@ -41,13 +40,6 @@ def batch_out(batch: Batch) -> dict[str, Any]:
     }
 
 
-def _provider(actor: Any) -> Any:
-    organisation = getattr(actor, "organisation", None)
-    if organisation is None:
-        raise PermissionDenied("只有信息提供单位的人员或系统可以报送信用记录")
-    return organisation
-
-
 def _status(batch: Batch, replayed: bool) -> Status[dict[str, Any]]:
     if batch.status == BatchStatus.REJECTED:
         return Status(422, batch_out(batch))
@@ -66,7 +58,7 @@ def _status(batch: Batch, replayed: bool) -> Status[dict[str, Any]]:
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, BatchIn)
     actor = request.auth  # type: ignore[attr-defined]
-    provider = _provider(actor)
+    provider = submitting_provider(actor)
     submitted = batch_submit_rows(
         actor=actor,
         provider=provider,
@@ -94,9 +86,7 @@ def submit_file(
     tier: Form[str] = "",
 ) -> Status[dict[str, Any]]:
     actor = request.auth  # type: ignore[attr-defined]
-    provider = _provider(actor)
-    if tier and tier not in ("minor", "general", "severe"):
-        raise ValidationFailed(f"失信等级“{tier}”无效，可选：minor、general、severe", field="tier")
+    provider = submitting_provider(actor)
     submitted = batch_submit_file(
         actor=actor,
         provider=provider,

@@ -27,7 +27,12 @@ class Stored:
 
     @property
     def path(self) -> Path:
-        return Path(settings.UPLOAD_DIR) / self.relative_path
+        return upload_path(self.relative_path)
+
+
+def upload_path(relative: str) -> Path:
+    """Where a stored upload (`RawUpload.path`) lies on disk."""
+    return Path(settings.UPLOAD_DIR) / relative
 
 
 def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> Stored:
@@ -63,7 +68,3 @@ def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> St
 def file_chunks(stream: BinaryIO) -> Iterable[bytes]:
     while chunk := stream.read(_CHUNK):
         yield chunk
-
-
-def open_stored(stored: Stored) -> BinaryIO:
-    return stored.path.open("rb")

@@ -16,7 +16,6 @@ Nothing here reads the database; the calendar comes in as a `CalendarSource`.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +23,7 @@ from pubcredit.accounts.models import ReportingFrequency
 from pubcredit.collection.models import NoticeStage
 from pubcredit.core.workdays import CalendarSource, Deadline, add_working_days, deadline_after
 from pubcredit.policy import Policy
+from pubcredit.records.rules import add_months
 
 LATE_PROVIDER_KEY = "collection.late_provider"
 GRACE_KEY = "collection.criticism_after_wd"
@@ -95,12 +95,6 @@ def deadline_article(policy: Policy) -> str:
 # --- duties -----------------------------------------------------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def next_due_on(*, frequency: str, last_reported_on: date | None, start: date, source: CalendarSource) -> Deadline:
     """When the provider must report next: one period after its last report (or after `start`,
     the day the duty was set, when it has never reported), on a working day.
@@ -118,7 +112,7 @@ def next_due_on(*, frequency: str, last_reported_on: date | None, start: date, s
     months = _MONTHS.get(frequency)
     if months is None:
         raise ValueError(f"unknown reporting frequency {frequency!r}")
-    return add_working_days(_add_months(base, months), 0, source=source)
+    return add_working_days(add_months(base, months), 0, source=source)
 
 
 def is_overdue(*, next_due_on: date, today: date) -> bool:

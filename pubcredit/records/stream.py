@@ -93,7 +93,6 @@ class RecordStream:
         # probability of about 3e-8; such a row would be reported as a duplicate, never stored twice.
         self._seen: dict[int, int] = {}
         self._now = batch_stamp()
-        self._basis_ids: dict[int, int] = {}
         self._days: dict[dt.date, str] = {}
         self._today = ctx.today.isoformat()
         stamp = connection.ops.adapt_datetimefield_value(self._now)
@@ -250,10 +249,7 @@ class RecordStream:
             end_date=p.end_date,
             tier=p.tier,
         )
-        basis = self._basis_ids.get(id(derived))
-        if basis is None:
-            basis = self._basis_ids[id(derived)] = self.ctx.basis_id(derived.basis)
-        return derived, basis
+        return derived, self.ctx.basis_id(derived.basis)
 
     def _row(self, record_id: int, p: Pending, found: tuple[Derived, int]) -> tuple[Any, ...]:
         item = self.item

@@ -74,6 +74,7 @@ class RecordContext:
         self._deadlines: dict[tuple[dt.date, int], tuple[dt.date | None, bool]] = {}
         self._tiers: dict[dt.date, str | None] = {}
         self._bases: dict[str, int] = {}
+        self._digests: dict[int, tuple[Mapping[str, Any], str]] = {}
         self._pending: dict[str, tuple[int, dict[str, Any]]] = {}
         self._placeholders: dict[int, int] = {}
         self.derived: dict[tuple[Any, ...], Derived] = {}
@@ -90,7 +91,12 @@ class RecordContext:
         With `later=True` nothing is read now: a negative placeholder comes back, and
         `store_pending_bases` then stores every new basis of a batch with two queries.
         """
-        digest = basis_digest(content)
+        # Rows share the basis objects `derive` caches: hash each object once, not once per row
+        # (the object is kept here, so its id cannot be reused for another).
+        known = self._digests.get(id(content))
+        if known is None or known[0] is not content:
+            known = self._digests[id(content)] = (content, basis_digest(content))
+        digest = known[1]
         found = self._bases.get(digest)
         if found is not None:
             return found

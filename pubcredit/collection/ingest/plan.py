@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pubcredit.catalog.fields import FieldSet, FieldSpec, missing_problem, parse_value, value_problem
+from pubcredit.catalog.fields import ROLES, FieldSet, FieldSpec, missing_problem, parse_value, value_problem
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.collection.parsers.headers import ColumnProblem, map_headers
 from pubcredit.collection.parsers.table import CellProblem
@@ -51,7 +51,8 @@ KIND_WORDS = {
 _MISSING = object()
 _CACHE_LIMIT = 300_000  # values remembered per column: enough for departments' codes, bounded memory
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
-_ROLE_LABELS = {"source_ref": "来源文号", "decided_on": "决定日期", "end_date": "认定终止之日"}
+# Dates given in a column of their own, checked as the catalogue checks a date field.
+_DATE_SPECS = {role: FieldSpec(name=role, label=ROLES[role][1], type="date") for role in ("decided_on", "end_date")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,9 +325,9 @@ class RowPlan:
         raw = self._cell(cells, role)
         if not raw:
             if required:
-                problems.append(RowProblem(number, role, None, f"缺少{_ROLE_LABELS[role]}"))
+                problems.append(RowProblem(number, role, None, f"缺少{ROLES[role][1]}"))
             return None
-        spec = FieldSpec(name=role, label=_ROLE_LABELS[role], type="date")
+        spec = _DATE_SPECS[role]
         try:
             return self._date(parse_value(spec, raw))
         except ValueError as exc:

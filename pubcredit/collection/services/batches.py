@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identity
+from pubcredit.accounts.actors import Actor, actor_may, actor_user_and_label, audit_identity
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.selectors import catalog_items_by_code
 from pubcredit.collection.ingest.plan import Candidate, RowPlan
@@ -33,11 +33,12 @@ from pubcredit.collection.parsers.errors import FileRejected
 from pubcredit.collection.parsers.table import build_row, normalise_headers
 from pubcredit.collection.raw_store import Stored, file_chunks, store_stream
 from pubcredit.collection.services.reporting import reporting_duty_mark_reported
-from pubcredit.core.audit import audit_record, audit_text
-from pubcredit.core.errors import ValidationFailed
+from pubcredit.core.audit import audit_digest, audit_record, audit_text
+from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.roles import Role
 from pubcredit.policy import get_policy
 from pubcredit.records.permissions import require_may_submit
-from pubcredit.records.rules import add_months
+from pubcredit.records.rules import TIERS, add_months
 from pubcredit.records.services import records_stream_open
 from pubcredit.records.stream import RecordStream, StreamResult
 from pubcredit.records.validation import RowProblem
@@ -73,6 +74,21 @@ class Submitted:
 
     batch: Batch
     replayed: bool = False
+
+
+def submitting_provider(actor: Actor) -> Any:
+    """The department a clerk or a provider's system submits for: its own organisation."""
+    organisation = getattr(actor, "organisation", None)
+    if organisation is None or not actor_may(actor, Role.PROVIDER, scope="collect"):
+        raise PermissionDenied("只有信息提供单位的报送人员或系统可以报送信用记录")
+    return organisation
+
+
+def _check_tier(tier: str | None) -> None:
+    if tier is not None and tier not in TIERS:
+        raise ValidationFailed(
+            f"失信等级“{tier}”无效，可选：{'、'.join(f'{k}（{v}）' for k, v in TIERS.items())}", field="tier"
+        )
 
 
 def _item(code: str, today: dt.date) -> CatalogItem:
@@ -272,7 +288,7 @@ def _audit(actor: Actor, action: str, batch: Batch, item: CatalogItem, first: in
             "item": item.code,
             "item_version": item.version,
             "channel": batch.channel,
-            "content_sm3": audit_text(batch.content_sm3),
+            "content_sm3": audit_digest(batch.content_sm3),
             "rows": batch.rows_total,
             "created": batch.rows_created,
             "updated": batch.rows_updated,
@@ -315,6 +331,7 @@ def batch_submit_file(
 ) -> Submitted:
     """A provider's CSV/XLSX file (its own layout, the item's template or the 双公示 standard columns)."""
     require_may_submit(actor, provider)
+    _check_tier(default_tier)
     received = timezone.now()
     ref = _check_ref(ref)
     try:
@@ -372,6 +389,7 @@ def batch_submit_rows(
 ) -> Submitted:
     """Rows sent as JSON objects keyed by field name, Chinese label or alias (the API)."""
     require_may_submit(actor, provider)
+    _check_tier(default_tier)
     received = timezone.now()
     ref = _check_ref(ref)
     rows = list(rows)

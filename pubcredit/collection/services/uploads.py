@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from pubcredit.collection.models import RawUpload
+from pubcredit.collection.raw_store import upload_path
 from pubcredit.core.audit import audit_record
 
 
@@ -27,7 +26,6 @@ def raw_uploads_purge(*, today: dt.date | None = None) -> PurgeResult:
     before its file is removed, so two sweeps never both count it and a second run does nothing.
     """
     day = today or timezone.localdate()
-    root = Path(settings.UPLOAD_DIR)
     purged = 0
     size = 0
     due = RawUpload.objects.filter(retain_until__lt=day, purged_at__isnull=True).order_by("pk")
@@ -36,7 +34,7 @@ def raw_uploads_purge(*, today: dt.date | None = None) -> PurgeResult:
             claimed = RawUpload.objects.filter(pk=upload.pk, purged_at__isnull=True).update(purged_at=timezone.now())
             if not claimed:
                 continue
-            (root / upload.path).unlink(missing_ok=True)
+            upload_path(upload.path).unlink(missing_ok=True)
             purged += 1
             size += upload.size
     if purged:

@@ -10,14 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from pubcredit.accounts.actors import actor_may
 from pubcredit.catalog.selectors import catalog_items_by_code
 from pubcredit.collection.parsers.errors import FileRejected
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
-from pubcredit.collection.services.batches import batch_submit_file
+from pubcredit.collection.services.batches import batch_submit_file, submitting_provider
 from pubcredit.collection.templates_xlsx import build_template
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied
-from pubcredit.core.roles import Role
 
 TIER_CHOICES = [("", "按文件逐条注明"), ("minor", "轻微"), ("general", "一般"), ("severe", "严重")]
 
@@ -39,16 +37,10 @@ def _items() -> list[tuple[str, str]]:
     return [(code, f"{code} {item.name}") for code, item in sorted(items.items())]
 
 
-def _require_provider(request: HttpRequest) -> Any:
-    if not actor_may(request.user, Role.PROVIDER) or getattr(request.user, "organisation", None) is None:
-        raise PermissionDenied("只有信息提供单位的报送人员可以上传信用信息")
-    return request.user.organisation  # type: ignore[union-attr]
-
-
 @login_required
 def batch_upload(request: HttpRequest) -> HttpResponse:
     try:
-        provider = _require_provider(request)
+        provider = submitting_provider(request.user)
     except PermissionDenied as exc:
         return render(request, "collection/batch_denied.html", {"message": exc.message}, status=403)
     items = _items()
