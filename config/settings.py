@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pubcredit.catalog",
     "pubcredit.records",
     "pubcredit.collection",
+    "pubcredit.disclosure",
     "pubcredit.portal",
     "pubcredit.ops",
     "pubcredit.demo",

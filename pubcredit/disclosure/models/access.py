@@ -1,0 +1,1 @@
+"""Who may see non-public information besides the subject: authorisations and sharing agreements."""
