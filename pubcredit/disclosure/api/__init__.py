@@ -1,0 +1,1 @@
+"""Disclosure api, one module per concern; import from the module."""

@@ -1,0 +1,1 @@
+"""Disclosure selectors, one module per concern; import from the module."""

@@ -1,0 +1,1 @@
+"""Disclosure services, one module per concern; import from the module."""

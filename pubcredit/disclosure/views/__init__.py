@@ -1,0 +1,1 @@
+"""Disclosure views, one module per concern; import from the module."""
