@@ -1,0 +1,99 @@
+"""The only read path for credit records shown to anyone: `records_disclosed`.
+
+SQL prefilters by conditions `decide` also applies (status, openness, period ends, the viewer's
+own subject, provider or items), so the filter can only drop what `decide` would withhold; then
+`decide` runs on every remaining record. Two queries (records with their items, annotations),
+plus one for hide requests where the pack allows hiding good information.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pubcredit.core.errors import PermissionDenied
+from pubcredit.disclosure import rules
+from pubcredit.disclosure.rules import Decision, decide
+from pubcredit.disclosure.selectors.facts import facts_for
+from pubcredit.disclosure.viewers import Viewer, ViewerKind
+from pubcredit.policy import Policy, get_policy
+from pubcredit.records.models import Record, RecordStatus
+from pubcredit.subjects.models import Subject
+
+_KEPT = (RecordStatus.ACTIVE, RecordStatus.ARCHIVED)
+# Item columns the decision and the pages do not need (the field specification can be long).
+_ITEM_DEFERRED = ("item__fields", "item__description", "item__legal_basis", "item__period_rule")
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosed:
+    record: Record
+    decision: Decision
+
+
+def _prefilter(viewer: Viewer, subject: Subject, on: dt.date, policy: Policy) -> QuerySet[Record] | None:
+    """Necessary conditions of a shown record for this viewer, or None when nothing can be shown."""
+    records = Record.objects.filter(subject=subject)
+    kind = viewer.kind
+    if kind is ViewerKind.PUBLIC:
+        if subject.kind == "person" and policy.param("disclosure.person_info_public").value is False:
+            return None
+        return records.filter(
+            Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=on),
+            status=RecordStatus.ACTIVE,
+            item__openness=rules.OPEN_PUBLIC,
+        )
+    if kind is ViewerKind.SUBJECT:
+        return records.filter(status__in=_KEPT) if viewer.subject_id == subject.pk else None
+    if kind is ViewerKind.PROVIDER:
+        if viewer.organisation_id is None:
+            return None
+        return records.filter(status__in=_KEPT, provider_id=viewer.organisation_id)
+    if kind is ViewerKind.OPERATOR:
+        return records.filter(status__in=_KEPT)
+    items = sorted(viewer.items or ())
+    if not items:
+        return None
+    records = records.filter(
+        Q(disclosure_ends_on__isnull=True)
+        | Q(disclosure_ends_on__gte=on)
+        | Q(retention_ends_on__isnull=False, retention_ends_on__gte=on),
+        status__in=_KEPT,
+        item_code__in=items,
+    )
+    if kind is ViewerKind.AUTHORISED:
+        records = records.exclude(item__openness=rules.OPEN_SHARING_ONLY)
+    return records
+
+
+def records_disclosed(
+    *, viewer: Viewer, subject: Subject, on: dt.date | None = None, include_withheld: bool = False
+) -> list[Disclosed]:
+    """The subject's records this viewer may see on `on` (today by default), each with its decision.
+
+    `include_withheld` (operators only) also returns every withheld record, purged and withdrawn
+    ones included, with the reasons, for the explain panel.
+    """
+    day = on or timezone.localdate()
+    policy = get_policy(on=day)
+    if include_withheld:
+        if viewer.kind is not ViewerKind.OPERATOR:
+            raise PermissionDenied("仅信用中心工作人员可查看未公开记录及其原因", field="include_withheld")
+        records: QuerySet[Record] | None = Record.objects.filter(subject=subject)
+    else:
+        records = _prefilter(viewer, subject, day, policy)
+    if records is None:
+        return []
+    rows = list(
+        records.select_related("item").defer(*_ITEM_DEFERRED).order_by("kind", "info_class", "-decided_on", "-id")
+    )
+    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    result: list[Disclosed] = []
+    for record, facts in zip(rows, facts_for(rows, hiding_allowed=hiding_allowed), strict=True):
+        decision = decide(facts, viewer, day, policy)
+        if decision.shown or include_withheld:
+            result.append(Disclosed(record, decision))
+    return result
