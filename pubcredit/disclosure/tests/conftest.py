@@ -1,5 +1,5 @@
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import time_machine
@@ -29,10 +29,10 @@ def person(db: None) -> Subject:
 
 
 @pytest.fixture
-def pack():
+def pack() -> Callable[[str], override_settings]:
     """Run a test under another jurisdiction's pack: `with pack("dalian"): ...`."""
 
-    def use(code: str):  # type: ignore[no-untyped-def]
+    def use(code: str) -> override_settings:
         return override_settings(PUBCREDIT_POLICY=code)
 
     return use

@@ -1,0 +1,81 @@
+"""The expiry sweep on the database in use (run the suite on SQLite and on PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from pubcredit.core.models import AuditEvent
+from pubcredit.disclosure.models.outcomes import Tombstone
+from pubcredit.disclosure.services.sweep import disclosure_sweep
+from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.records.models import Record, RecordVersion
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 11, 20)
+
+
+def _status(record: Record) -> str:
+    record.refresh_from_db()
+    return record.status
+
+
+def test_yuanbaoshan_archives_organisations_and_purges_persons(pack, company, person):
+    ended = DAY - dt.timedelta(days=1)
+    org_old = make_record(company, disclosure_ends_on=ended)
+    org_current = make_record(company, disclosure_ends_on=DAY)
+    org_long = make_record(company, disclosure_ends_on=None)
+    person_old = make_record(person, disclosure_ends_on=ended, data={"CF_XDR_MC": person.name})
+    person_kept = make_record(person, disclosure_ends_on=ended, retention_ends_on=DAY + dt.timedelta(days=400))
+    with pack("yuanbaoshan"):
+        result = disclosure_sweep(on=DAY)
+        assert (result.organisations_archived, result.persons_purged, result.persons_archived) == (1, 1, 1)
+        assert [_status(r) for r in (org_old, org_current, org_long)] == ["archived", "active", "active"]
+        assert _status(person_old) == "purged"
+        assert _status(person_kept) == "archived"
+        person_old.refresh_from_db()
+        assert person_old.data == {}
+        assert RecordVersion.objects.get(record=person_old).data == {}
+        tombstone = Tombstone.objects.get(record_id=person_old.pk)
+        assert (tombstone.article, tombstone.pack, tombstone.item_code) == (
+            "元宝山 第二十八条",
+            "yuanbaoshan",
+            person_old.item_code,
+        )
+        events = AuditEvent.objects.filter(action="disclosure.sweep")
+        assert events.count() == 1 and events.get().data["persons_purged"] == 1
+
+        second = disclosure_sweep(on=DAY)
+        assert second.changed == 0
+        assert Tombstone.objects.count() == 1
+        assert AuditEvent.objects.filter(action="disclosure.sweep").count() == 2
+
+
+def test_national_baseline_archives_persons_instead_of_purging(pack, person):
+    record = make_record(person, disclosure_ends_on=DAY - dt.timedelta(days=1))
+    with pack("nantong"):
+        result = disclosure_sweep(on=DAY)
+    assert (result.persons_archived, result.persons_purged) == (1, 0)
+    assert _status(record) == "archived"
+    assert not Tombstone.objects.exists()
+
+
+def test_archived_person_is_purged_when_retention_ends(pack, person):
+    record = make_record(person, disclosure_ends_on=DAY - dt.timedelta(days=30), retention_ends_on=DAY)
+    with pack("xian"):
+        disclosure_sweep(on=DAY)
+        assert _status(record) == "archived"
+        disclosure_sweep(on=DAY + dt.timedelta(days=1))
+        assert _status(record) == "purged"
+        assert Tombstone.objects.get(record_id=record.pk).article == "西安 第二十二条"
+
+
+def test_command_prints_counts(pack, company, capsys):
+    make_record(company, disclosure_ends_on=DAY - dt.timedelta(days=1))
+    with pack("xian"), time_machine.travel(dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC), tick=False):
+        call_command("disclosure", "sweep", "--date", DAY.isoformat())
+        call_command("disclosure", "sweep")
+    out = capsys.readouterr().out
+    assert "1 organisations' records archived" in out
+    assert "0 organisations' records archived" in out
