@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from pubcredit.accounts.actors import actor_may
 from pubcredit.accounts.models import Organisation, ReportingFrequency
 from pubcredit.collection import rules
 from pubcredit.collection.models import NoticeStage, ReportingDuty, ReportingNotice
@@ -36,6 +37,7 @@ from pubcredit.collection.selectors.reporting import (
     reporting_own_provider_id,
     reporting_timeliness,
 )
+from pubcredit.core.roles import Role
 from pubcredit.policy import get_policy
 
 LIST_LIMIT = 200
@@ -87,7 +89,7 @@ class DutyRow:
     days_overdue: int
 
 
-def _duty_rows(duties: list[ReportingDuty], today: date) -> list[DutyRow]:
+def duty_rows(duties: list[ReportingDuty], today: date) -> list[DutyRow]:
     names = reporting_item_names(d.item_code for d in duties)
     labels = dict(ReportingFrequency.choices)
     rows = []
@@ -138,11 +140,12 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "rows": _rate_rows(reporting_timeliness(request.user, start=start, end=end)),
-            "overdue": _duty_rows(overdue, today),
+            "overdue": duty_rows(overdue, today),
             "notices": notices,
             "criticism": criticism,
             "rule": _rule(today),
             "limit": LIST_LIMIT,
+            "can_manage_duties": actor_may(request.user, Role.OPERATOR),
         },
     )
 
@@ -169,7 +172,7 @@ def reporting_mine(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "row": _rate_rows(rows)[0] if rows else None,
-            "duties": _duty_rows(duties, today),
+            "duties": duty_rows(duties, today),
             "notices": list(reporting_notices_of_provider(request.user, provider_id)[:LIST_LIMIT]),
             "late_records": list(reporting_late_records(request.user, start=start, end=end)[:LATE_RECORDS_SHOWN]),
             "rule": _rule(today),
