@@ -42,6 +42,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _register_routers() -> None:
     from pubcredit.catalog.api import router as catalog_router
     from pubcredit.collection.api import router as batches_router
+    from pubcredit.disclosure.api.access import authorised_router, sharing_router
+    from pubcredit.disclosure.api.records import router as disclosure_records_router
     from pubcredit.records.api import router as records_router
     from pubcredit.subjects.api import router as subjects_router
 
@@ -49,6 +51,9 @@ def _register_routers() -> None:
     api.add_router("/v1/batches", batches_router)
     api.add_router("/v1/records", records_router)
     api.add_router("/v1/subjects", subjects_router)
+    api.add_router("/v1/authorised-queries", authorised_router)
+    api.add_router("/v1/sharing", sharing_router)
+    api.add_router("/v1", disclosure_records_router)
 
 
 _register_routers()

@@ -9,23 +9,24 @@ plus one for hide requests where the pack allows hiding good information.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pubcredit.core.errors import PermissionDenied
+from pubcredit.core.errors import DomainError, PermissionDenied
 from pubcredit.disclosure import rules
 from pubcredit.disclosure.rules import Decision, decide
 from pubcredit.disclosure.selectors.facts import facts_for
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Record, RecordStatus
+from pubcredit.records.rules import CLASS_LABELS, KIND_LABELS
 from pubcredit.subjects.models import Subject
 
 _KEPT = (RecordStatus.ACTIVE, RecordStatus.ARCHIVED)
-# Item columns the decision and the pages do not need (the field specification can be long).
-_ITEM_DEFERRED = ("item__fields", "item__description", "item__legal_basis", "item__period_rule")
+# Item columns neither the decision nor the pages need.
+_ITEM_DEFERRED = ("item__description", "item__legal_basis", "item__period_rule")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +98,72 @@ def records_disclosed(
         if decision.shown or include_withheld:
             result.append(Disclosed(record, decision))
     return result
+
+
+@dataclass
+class RecordGroup:
+    """Shown records of one kind (basic/good/bad) and one class, for pages and API answers."""
+
+    kind: str
+    kind_label: str
+    info_class: str
+    class_label: str
+    entries: list[Disclosed] = field(default_factory=list)
+
+
+def group_disclosed(disclosed: list[Disclosed]) -> list[RecordGroup]:
+    """Groups in the order basic, good, bad and by class, each newest first (as fetched)."""
+    groups: dict[tuple[str, str], RecordGroup] = {}
+    for entry in disclosed:
+        record = entry.record
+        key = (record.kind, record.info_class)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = RecordGroup(
+                record.kind,
+                KIND_LABELS.get(record.kind, record.kind),
+                record.info_class,
+                CLASS_LABELS.get(record.info_class, record.info_class),
+            )
+        group.entries.append(entry)
+    order = {kind: n for n, kind in enumerate(("basic", "good", "bad"))}
+    classes = {code: n for n, code in enumerate(CLASS_LABELS)}
+    return sorted(groups.values(), key=lambda g: (order.get(g.kind, 9), classes.get(g.info_class, 9)))
+
+
+@dataclass(frozen=True, slots=True)
+class ShownField:
+    name: str
+    label: str
+    value: object
+
+
+class FieldLabels:
+    """The catalogue's labels for a record's values, read once per item version.
+
+    Values of fields marked `sensitivity = consent` (收入、存款等, 西安 第十四条) are left out of
+    public answers; ID numbers are stored masked already.
+    """
+
+    def __init__(self) -> None:
+        self._specs: dict[int, dict[str, tuple[str, str]]] = {}
+
+    def _for(self, record: Record) -> dict[str, tuple[str, str]]:
+        specs = self._specs.get(record.item_id)
+        if specs is None:
+            try:
+                specs = {spec.name: (spec.label, spec.sensitivity) for spec in record.item.field_specs()}
+            except DomainError:  # an item without a valid field list: show the stored names
+                specs = {}
+            self._specs[record.item_id] = specs
+        return specs
+
+    def fields(self, record: Record, *, public: bool) -> list[ShownField]:
+        specs = self._for(record)
+        shown: list[ShownField] = []
+        for name, value in (record.data or {}).items():
+            label, sensitivity = specs.get(name, (name, "none"))
+            if public and sensitivity != "none":
+                continue
+            shown.append(ShownField(name, label, value))
+        return shown

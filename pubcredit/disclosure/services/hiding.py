@@ -81,6 +81,8 @@ def hide_request_cancel(*, actor: Actor, hide_request: HideRequest) -> HideReque
     if not changed:
         raise ValidationFailed(f"申请 {request.pk} 状态已变化，请刷新后重试", field="hide_request")
     user, _ = actor_user_and_label(actor)
-    audit_record(actor=user, action="disclosure.hide_request.cancel", target=request, data={"record": request.record_id})
+    audit_record(
+        actor=user, action="disclosure.hide_request.cancel", target=request, data={"record": request.record_id}
+    )
     request.state = HideState.CANCELLED
     return request

@@ -32,6 +32,11 @@ def catalog_item(*, openness: str = "public", info_class: str = "supervision", k
             "subject_kinds": ["org", "person"],
             "openness": openness,
             "period_rule": {"mode": "pack"},
+            "fields": [
+                {"name": "CF_XDR_MC", "label": "行政相对人名称", "type": "string"},
+                {"name": "CF_NR", "label": "处罚内容", "type": "string"},
+                {"name": "INCOME", "label": "收入", "type": "decimal", "sensitivity": "consent"},
+            ],
         },
     )
     return item

@@ -32,7 +32,9 @@ def test_xian_withholds_good_information_at_once(pack):
         assert request.state == HideState.APPLIED and request.article == "西安 第二十一条"
         assert records_disclosed(viewer=PUBLIC, subject=account.subject) == []
         own = Viewer(kind=ViewerKind.SUBJECT, label="本人", subject_id=account.subject_id)
-        assert "已按信息主体要求不予公开" in records_disclosed(viewer=own, subject=account.subject)[0].decision.annotations
+        assert (
+            "已按信息主体要求不予公开" in records_disclosed(viewer=own, subject=account.subject)[0].decision.annotations
+        )
         hide_request_cancel(actor=account, hide_request=request)
         assert len(records_disclosed(viewer=PUBLIC, subject=account.subject)) == 1
 

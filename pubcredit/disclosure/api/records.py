@@ -1,0 +1,123 @@
+"""Record API: the public view of an organisation's record and the subject's self-query.
+
+Both answers go through `records_disclosed`; the public one costs three queries whatever the
+number of records (subject, records with items, annotations).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from pubcredit.accounts.auth import ApiTokenAuth, SessionOrTokenAuth
+from pubcredit.accounts.services import AuthenticationFailed
+from pubcredit.core.errors import NotFound, PermissionDenied
+from pubcredit.disclosure.api.schemas import SubjectRecordOut
+from pubcredit.disclosure.selectors.records import (
+    Disclosed,
+    FieldLabels,
+    ShownField,
+    group_disclosed,
+    records_disclosed,
+)
+from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query
+from pubcredit.disclosure.viewers import Viewer, ViewerKind
+from pubcredit.policy import get_policy
+from pubcredit.subjects.models import Subject, SubjectKind
+from pubcredit.subjects.selectors import subject_find_by_uscc
+
+router = Router(tags=["信用记录披露"])
+
+PUBLIC_VIEWER = Viewer(kind=ViewerKind.PUBLIC, label="公众")
+
+
+def _body(subject: Subject, disclosed: list[Disclosed], *, public: bool, explain: bool) -> dict[str, Any]:
+    on = timezone.localdate()
+    labels = FieldLabels()
+    groups = []
+    for group in group_disclosed(disclosed):
+        records = []
+        for entry in group.entries:
+            record, decision = entry.record, entry.decision
+            records.append(
+                {
+                    "id": record.pk,
+                    "item_code": record.item_code,
+                    "item_name": record.item.name,
+                    "tier": record.tier,
+                    "decided_on": record.decided_on,
+                    "end_date": record.end_date,
+                    "disclosure_ends_on": record.disclosure_ends_on,
+                    "source_ref": record.source_ref,
+                    "version": record.version,
+                    "state": decision.state,
+                    "annotations": list(decision.annotations),
+                    "fields": [_field(f) for f in labels.fields(record, public=public)],
+                    "explain": decision.explain if explain else None,
+                }
+            )
+        groups.append(
+            {
+                "kind": group.kind,
+                "kind_label": group.kind_label,
+                "info_class": group.info_class,
+                "class_label": group.class_label,
+                "records": records,
+            }
+        )
+    return {
+        "subject": {
+            "id": subject.pk,
+            "kind": subject.kind,
+            "kind_label": subject.get_kind_display(),
+            "name": subject.name,
+            "uscc": subject.uscc,
+            "district": subject.district,
+        },
+        "on": on,
+        "pack": get_policy(on=on).code,
+        "groups": groups,
+    }
+
+
+def _field(shown: ShownField) -> dict[str, Any]:
+    return {"name": shown.name, "label": shown.label, "value": shown.value}
+
+
+def _may_explain(request: HttpRequest) -> bool:
+    """Operators (session, or a credit-centre client's token with the query scope) may ask for explain."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return is_staff_viewer(user)
+    if request.headers.get("Authorization"):
+        try:
+            client = ApiTokenAuth(scope="query")(request)
+        except (AuthenticationFailed, PermissionDenied):
+            return False
+        return is_staff_viewer(client)
+    return False
+
+
+@router.get("/subjects/{uscc}/record", response=SubjectRecordOut, summary="组织的公开信用记录（按性质和类别分组）")
+def public_record(request: HttpRequest, uscc: str, explain: bool = False) -> dict[str, Any]:
+    subject = subject_find_by_uscc(uscc.strip().upper())
+    if subject is None or subject.kind != SubjectKind.ORG:
+        raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
+    if explain and not _may_explain(request):
+        raise PermissionDenied("仅信用中心工作人员可查看判断依据（explain）", field="explain")
+    disclosed = records_disclosed(viewer=PUBLIC_VIEWER, subject=subject)
+    return _body(subject, disclosed, public=True, explain=explain)
+
+
+@router.get(
+    "/me/record",
+    response=SubjectRecordOut,
+    auth=SessionOrTokenAuth(scope="query"),
+    summary="本人信用记录查询（含非公开信息；信息主体账号或本单位令牌）",
+)
+def my_record(request: HttpRequest) -> dict[str, Any]:
+    subject, disclosed = record_self_query(actor=request.auth)  # type: ignore[attr-defined]
+    return _body(subject, disclosed, public=False, explain=False)
