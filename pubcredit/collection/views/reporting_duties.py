@@ -34,9 +34,11 @@ class DutyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         providers = Organisation.objects.filter(is_provider=True, active=True).order_by("name")
-        self.fields["provider"].choices = [(org.pk, org.name) for org in providers]
+        provider, item_code = self.fields["provider"], self.fields["item_code"]
+        assert isinstance(provider, forms.ChoiceField) and isinstance(item_code, forms.ChoiceField)
+        provider.choices = [(org.pk, org.name) for org in providers]
         items = catalog_items_published(on=timezone.localdate()).order_by("code")
-        self.fields["item_code"].choices = [(item.code, f"{item.code} {item.name}") for item in items]
+        item_code.choices = [(item.code, f"{item.code} {item.name}") for item in items]
 
 
 class EndForm(forms.Form):
