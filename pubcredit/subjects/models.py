@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from pubcredit.core.crypto import mask_person_name
+
 
 class SubjectKind(models.TextChoices):
     ORG = "org", "法人和非法人组织"
@@ -56,6 +58,11 @@ class Subject(models.Model):
     @property
     def is_person(self) -> bool:
         return self.kind == SubjectKind.PERSON
+
+    @property
+    def public_name(self) -> str:
+        """The name public pages and answers show: a natural person's masked to the surname."""
+        return mask_person_name(self.name) if self.kind == SubjectKind.PERSON else self.name
 
     @property
     def display_identifier(self) -> str:

@@ -3,11 +3,16 @@ found publicly is a disclosure decision (e.g. 西安 第十七条 makes their in
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from datetime import date
+
+from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from pubcredit.core.crypto import blind_index
 from pubcredit.core.errors import NotFound
+from pubcredit.policy import get_policy
 from pubcredit.subjects.identifiers import USCC_LENGTH, normalise_code
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.normalise import name_core, normalise_name
@@ -24,11 +29,58 @@ def subjects_public() -> QuerySet[Subject]:
     return Subject.objects.filter(kind=SubjectKind.ORG)
 
 
+def _indexed_bigrams(core: str) -> list[str] | None:
+    """The bigrams the name index holds for `core`, or None when the index cannot answer.
+
+    The index keeps bigrams of the lower-cased name, lower-cased for ASCII letters on both
+    databases; a query with other cased letters (Greek, Cyrillic…) or shorter than two
+    characters is answered by the full scan instead, so no match is ever lost.
+    """
+    if len(core) < 2 or any(not ch.isascii() and ch.lower() != ch.upper() for ch in core):
+        return None
+    text = core.lower()
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
+def _name_matches(queryset: QuerySet[Subject], core: str) -> QuerySet[Subject]:
+    """`queryset` narrowed to names containing `core`, through the bigram index (migration 0002).
+
+    The full-scan comparison (`icontains`) always decides; the index only narrows the candidates.
+    For two characters the PostgreSQL index is exact, and leaving the comparison out there lets
+    the planner estimate a common fragment correctly and read it in rank order.
+    """
+    bigrams = _indexed_bigrams(core)
+    vendor = connection.vendor
+    if bigrams is None or vendor not in ("postgresql", "sqlite"):
+        return queryset.filter(name_normalized__icontains=core)
+    table = connection.ops.quote_name(Subject._meta.db_table)
+    if vendor == "postgresql":
+        queryset = queryset.extra(  # constant SQL; the bigrams are a parameter
+            where=[f"subject_name_bigrams({table}.name_normalized) @> %s::text[]"], params=[bigrams]
+        )
+        return queryset if len(core) == 2 else queryset.filter(name_normalized__icontains=core)
+    phrase = " AND ".join(f'"{bigram.encode().hex().upper()}"' for bigram in bigrams)
+    queryset = queryset.extra(  # constant SQL; the MATCH text is a parameter
+        where=[f"{table}.id IN (SELECT rowid FROM subjects_subject_bigrams WHERE subjects_subject_bigrams MATCH %s)"],
+        params=[phrase],
+    )
+    return queryset.filter(name_normalized__icontains=core)
+
+
+def _persons_searchable(on: date) -> bool:
+    """Whether the pack lets natural persons be found publicly (e.g. not 西安 第十七条)."""
+    return get_policy(on=on).flag("disclosure.person_info_public")
+
+
 def subject_search(query: str, *, limit: int = 20) -> list[Subject]:
     """Public search: an exact USCC, or a fragment of an organisation's name.
 
     The fragment is matched without its legal-form suffix, so "某某科技有限责任公司" also finds
-    "某某科技有限公司"; exact and leading matches come first, then shorter names.
+    "某某科技有限公司"; exact and leading matches come first, then shorter names. Each rank is
+    read by its own query ordered by (length, id), so a common fragment stops after `limit`
+    rows instead of ranking every match. Natural persons are found only where the pack makes
+    their information public, and only by their whole name (never by a fragment, which would
+    list people, nor by an ID number); callers show them masked (`Subject.public_name`).
     """
     limit = max(1, min(limit, SEARCH_MAX_LIMIT))
     code = normalise_code(query)
@@ -38,21 +90,22 @@ def subject_search(query: str, *, limit: int = 20) -> list[Subject]:
     if not normalised:
         return []
     core = name_core(normalised)
-    ranked = (
-        subjects_public()
-        .filter(name_normalized__icontains=core)
-        .annotate(
-            rank=Case(
-                When(name_normalized=normalised, then=Value(0)),
-                When(name_normalized__startswith=core, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            name_length=Length("name_normalized"),
-        )
-        .order_by("rank", "name_length", "id")
-    )
-    return list(ranked[:limit])
+    kinds = [SubjectKind.ORG.value]
+    if _persons_searchable(timezone.localdate()):
+        kinds.append(SubjectKind.PERSON.value)
+    found: list[Subject] = []
+    by_length = ("name_length", "id")
+    for kind in kinds:
+        exact = Subject.objects.filter(kind=kind, name_normalized=normalised).order_by("id")
+        found += list(exact[: limit - len(found)])
+    orgs = Subject.objects.filter(kind=SubjectKind.ORG).annotate(name_length=Length("name_normalized"))
+    leading = orgs.filter(name_normalized__startswith=core).exclude(name_normalized=normalised).order_by(*by_length)
+    others = _name_matches(orgs, core).exclude(name_normalized__startswith=core).order_by(*by_length)
+    for rank in (leading, others):
+        if len(found) >= limit:
+            break
+        found += list(rank[: limit - len(found)])
+    return found[:limit]
 
 
 def subject_get(subject_id: int) -> Subject:
