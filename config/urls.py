@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("collection/", include("pubcredit.collection.urls")),
+    path("me/", include("pubcredit.disclosure.views.record_urls")),
     path("", include("pubcredit.portal.urls")),
 ]

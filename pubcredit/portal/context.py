@@ -44,4 +44,5 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             links.append(("报送及时性", reverse("collection:reporting_overview")))
         if getattr(user, "subject_id", None):
             links.append(("自主申报", reverse("collection:declaration_list")))
+            links += [("我的信用记录", reverse("my_record:record")), ("查询记录", reverse("my_record:queries"))]
     return {"workspace_links": list(dict.fromkeys(links))}

@@ -15,11 +15,16 @@ from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.rules import INFO_CLASSES
 from pubcredit.catalog.selectors import catalog_item_get, catalog_items_published
 from pubcredit.core.errors import NotFound
+from pubcredit.disclosure.rules import DISCLOSED
+from pubcredit.disclosure.selectors.records import group_disclosed, records_disclosed
+from pubcredit.disclosure.services.record_views import is_staff_viewer, record_staff_view
+from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.selectors import subject_get, subject_search
 
 SEARCH_LIMIT = 20
+PUBLIC_VIEWER = Viewer(kind=ViewerKind.PUBLIC, label="公众")
 
 
 def _htmx_partial(request: HttpRequest) -> bool:
@@ -80,7 +85,14 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
         # The public portal shows organisations only: natural persons' information is not public
         # by default (西安 第十七条), and a person's page would confirm that the person is recorded.
         raise Http404("未找到该组织")
-    return render(request, "portal/subject_detail.html", {"subject": subject})
+    public = records_disclosed(viewer=PUBLIC_VIEWER, subject=subject)
+    context: dict[str, Any] = {"subject": subject, "groups": group_disclosed(public, public=True)}
+    if is_staff_viewer(request.user):
+        # Operators see why each record is or is not public; the look at withheld ones is logged.
+        staff = record_staff_view(actor=request.user, subject=subject, include_withheld=True)
+        withheld = [entry for entry in staff if entry.decision.state != DISCLOSED]
+        context |= {"explain": True, "withheld_groups": group_disclosed(withheld, public=False)}
+    return render(request, "portal/subject_detail.html", context)
 
 
 @dataclass

@@ -16,13 +16,7 @@ from pubcredit.accounts.auth import ApiTokenAuth, SessionOrTokenAuth
 from pubcredit.accounts.services import AuthenticationFailed
 from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.disclosure.api.schemas import SubjectRecordOut
-from pubcredit.disclosure.selectors.records import (
-    Disclosed,
-    FieldLabels,
-    ShownField,
-    group_disclosed,
-    records_disclosed,
-)
+from pubcredit.disclosure.selectors.records import Disclosed, ShownField, group_disclosed, records_disclosed
 from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import get_policy
@@ -36,9 +30,8 @@ PUBLIC_VIEWER = Viewer(kind=ViewerKind.PUBLIC, label="公众")
 
 def _body(subject: Subject, disclosed: list[Disclosed], *, public: bool, explain: bool) -> dict[str, Any]:
     on = timezone.localdate()
-    labels = FieldLabels()
     groups = []
-    for group in group_disclosed(disclosed):
+    for group in group_disclosed(disclosed, public=public):
         records = []
         for entry in group.entries:
             record, decision = entry.record, entry.decision
@@ -55,7 +48,7 @@ def _body(subject: Subject, disclosed: list[Disclosed], *, public: bool, explain
                     "version": record.version,
                     "state": decision.state,
                     "annotations": list(decision.annotations),
-                    "fields": [_field(f) for f in labels.fields(record, public=public)],
+                    "fields": [_field(f) for f in entry.fields],
                     "explain": decision.explain if explain else None,
                 }
             )

@@ -18,6 +18,17 @@ class QueryOutcome(models.TextChoices):
     REFUSED = "refused", "已拒绝"
 
 
+#: How each kind of viewer is named on the subject's "who looked at my record" page.
+VIEWER_KIND_LABELS = {
+    "public": "社会公众",
+    "subject": "本人查询",
+    "authorised": "授权查询",
+    "sharing": "政务共享",
+    "provider": "信息提供单位",
+    "operator": "信用中心工作人员",
+}
+
+
 class QueryLogEntry(models.Model):
     created_at = models.DateTimeField("查询时间", default=timezone.now)
     viewer_label = models.CharField("查询者", max_length=150)
@@ -74,3 +85,7 @@ class QueryLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_label} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def viewer_kind_label(self) -> str:
+        return VIEWER_KIND_LABELS.get(self.viewer_kind, self.viewer_kind)

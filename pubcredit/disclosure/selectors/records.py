@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from pubcredit.core.errors import DomainError, PermissionDenied
 from pubcredit.disclosure import rules
+from pubcredit.disclosure.models.outcomes import HideRequest
 from pubcredit.disclosure.rules import Decision, decide
 from pubcredit.disclosure.selectors.facts import facts_for
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import Policy, get_policy
-from pubcredit.records.models import Record, RecordStatus
+from pubcredit.records.models import Record, RecordStatus, RecordVersion
 from pubcredit.records.rules import CLASS_LABELS, KIND_LABELS
 from pubcredit.subjects.models import Subject
 
@@ -100,6 +101,24 @@ def records_disclosed(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class ShownField:
+    name: str
+    label: str
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class ShownRecord:
+    """A disclosed record with its values labelled for display."""
+
+    record: Record
+    decision: Decision
+    fields: list[ShownField]
+    history: tuple[RecordVersion, ...] = ()  # earlier versions, where the viewer may see them
+    hide_request: HideRequest | None = None  # the subject's live request to hide it
+
+
 @dataclass
 class RecordGroup:
     """Shown records of one kind (basic/good/bad) and one class, for pages and API answers."""
@@ -108,34 +127,7 @@ class RecordGroup:
     kind_label: str
     info_class: str
     class_label: str
-    entries: list[Disclosed] = field(default_factory=list)
-
-
-def group_disclosed(disclosed: list[Disclosed]) -> list[RecordGroup]:
-    """Groups in the order basic, good, bad and by class, each newest first (as fetched)."""
-    groups: dict[tuple[str, str], RecordGroup] = {}
-    for entry in disclosed:
-        record = entry.record
-        key = (record.kind, record.info_class)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = RecordGroup(
-                record.kind,
-                KIND_LABELS.get(record.kind, record.kind),
-                record.info_class,
-                CLASS_LABELS.get(record.info_class, record.info_class),
-            )
-        group.entries.append(entry)
-    order = {kind: n for n, kind in enumerate(("basic", "good", "bad"))}
-    classes = {code: n for n, code in enumerate(CLASS_LABELS)}
-    return sorted(groups.values(), key=lambda g: (order.get(g.kind, 9), classes.get(g.info_class, 9)))
-
-
-@dataclass(frozen=True, slots=True)
-class ShownField:
-    name: str
-    label: str
-    value: object
+    entries: list[ShownRecord] = field(default_factory=list)
 
 
 class FieldLabels:
@@ -167,3 +159,34 @@ class FieldLabels:
                 continue
             shown.append(ShownField(name, label, value))
         return shown
+
+
+def group_disclosed(disclosed: list[Disclosed], *, public: bool) -> list[RecordGroup]:
+    """Groups in the order basic, good, bad and by class, each newest first (as fetched)."""
+    labels = FieldLabels()
+    groups: dict[tuple[str, str], RecordGroup] = {}
+    for entry in disclosed:
+        record = entry.record
+        key = (record.kind, record.info_class)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = RecordGroup(
+                record.kind,
+                KIND_LABELS.get(record.kind, record.kind),
+                record.info_class,
+                CLASS_LABELS.get(record.info_class, record.info_class),
+            )
+        group.entries.append(ShownRecord(record, entry.decision, labels.fields(record, public=public)))
+    order = {kind: n for n, kind in enumerate(("basic", "good", "bad"))}
+    classes = {code: n for n, code in enumerate(CLASS_LABELS)}
+    return sorted(groups.values(), key=lambda g: (order.get(g.kind, 9), classes.get(g.info_class, 9)))
+
+
+def record_histories(disclosed: list[Disclosed]) -> dict[int, list[RecordVersion]]:
+    """Earlier versions of the records whose decision lets the viewer see history, in one query."""
+    ids = [entry.record.pk for entry in disclosed if entry.decision.history_visible and entry.record.version > 1]
+    histories: dict[int, list[RecordVersion]] = {}
+    if ids:
+        for version in RecordVersion.objects.filter(record_id__in=ids).order_by("record_id", "version"):
+            histories.setdefault(version.record_id, []).append(version)
+    return histories
