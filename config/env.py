@@ -56,6 +56,15 @@ def flag(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"Setting {name}={value!r} is not a boolean; use 1/0, true/false, yes/no.")
 
 
+def positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal() or int(value) < 1:
+        raise ConfigurationError(f"Setting {name}={value!r} must be a whole number of at least 1.")
+    return int(value)
+
+
 def database(url: str) -> dict[str, Any]:
     """Translate a DATABASE_URL into Django's DATABASES entry (sqlite:/// or postgres://)."""
     import dj_database_url

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from config import env
+from pubcredit.core.errors import ConfigurationError
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = Path(os.environ.get("PUBCREDIT_VAR_DIR", BASE_DIR / "var"))
@@ -118,6 +119,22 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Cache: local memory per process by default; PUBCREDIT_CACHE_URL=redis://host:port/db shares it
+# between processes and servers (needs the `redis` package).
+_CACHE_URL = os.environ.get("PUBCREDIT_CACHE_URL", "").strip()
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+elif _CACHE_URL:
+    raise ConfigurationError("Setting PUBCREDIT_CACHE_URL must be empty (local memory) or a redis:// URL.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pubcredit"}}
+
+# Public search limit per client (IP address, or API client by token), against scraping: at most
+# PUBCREDIT_SEARCH_RATE searches per PUBCREDIT_SEARCH_RATE_WINDOW seconds. A platform choice, not a
+# regulation value; counted in the cache above (per process unless the cache is shared).
+PUBCREDIT_SEARCH_RATE = env.positive_int("PUBCREDIT_SEARCH_RATE", 30)
+PUBCREDIT_SEARCH_RATE_WINDOW = env.positive_int("PUBCREDIT_SEARCH_RATE_WINDOW", 60)
 
 EMAIL_BACKEND = os.environ.get("PUBCREDIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

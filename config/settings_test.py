@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("PUBCREDIT_SM4_KEY", "00112233445566778899aabbccddeeff")
 os.environ.setdefault("PUBCREDIT_INDEX_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
 os.environ.setdefault("PUBCREDIT_POLICY", "xian")
+# Every test client searches from 127.0.0.1; the limiter's own tests set a small limit.
+os.environ.setdefault("PUBCREDIT_SEARCH_RATE", "1000000")
 os.environ["PUBCREDIT_ENV_FILE"] = "/nonexistent"
 os.environ["DATABASE_URL"] = os.environ.get("PUBCREDIT_TEST_DATABASE_URL", "sqlite:///var/test.sqlite3")
 

@@ -21,6 +21,7 @@ from pubcredit.disclosure.services.record_views import is_staff_viewer, record_s
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
 from pubcredit.subjects.models import Subject, SubjectKind
+from pubcredit.subjects.ratelimit import search_rate_check, search_rate_refused
 from pubcredit.subjects.selectors import subject_get, subject_search
 
 SEARCH_LIMIT = 20
@@ -50,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     partial = _htmx_partial(request)
+    if form.is_bound and not (limit := search_rate_check(request)).allowed:
+        return search_rate_refused(request, limit, partial=partial)
     if form.refused_id_number:
         # Nothing is searched and the number is not echoed; the browser is sent to a URL without it.
         if not partial:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import NotFound, ValidationFailed
 from pubcredit.core.json_body import parse_json_body
 from pubcredit.subjects.models import Subject, SubjectKind
-from pubcredit.subjects.schemas import SubjectPublicOut, SubjectRegisteredOut, SubjectRegisterIn
+from pubcredit.subjects.ratelimit import search_rate_check
+from pubcredit.subjects.schemas import RateLimitedOut, SubjectPublicOut, SubjectRegisteredOut, SubjectRegisterIn
 from pubcredit.subjects.selectors import subject_get, subject_search
 from pubcredit.subjects.services import subject_get_or_register
 
@@ -30,9 +31,18 @@ def _public(subject: Subject) -> dict[str, Any]:
     }
 
 
-@router.get("", response=list[SubjectPublicOut], summary="公开检索信用主体（组织）")
-def search(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
-    return [_public(subject) for subject in subject_search(q, limit=limit)]
+@router.get(
+    "",
+    response={200: list[SubjectPublicOut], 429: RateLimitedOut},
+    summary="公开检索信用主体（按名称关键字或统一社会信用代码；按访问者限制频率）",
+)
+def search(request: HttpRequest, response: HttpResponse, q: str = "", limit: int = 20) -> Status[Any]:
+    decision = search_rate_check(request)
+    if not decision.allowed:
+        response["Retry-After"] = str(decision.retry_after)
+        return Status(429, {"code": "rate_limited", "message": decision.message, "retry_after": decision.retry_after})
+    # A person (only where the pack makes persons public) is answered with the masked name.
+    return Status(200, [{**_public(s), "name": s.public_name} for s in subject_search(q, limit=limit)])
 
 
 @router.get("/{subject_id}", response=SubjectPublicOut, summary="信用主体基本信息（公开）")

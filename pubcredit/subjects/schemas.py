@@ -17,6 +17,12 @@ class SubjectPublicOut(Schema):
     district: str | None
 
 
+class RateLimitedOut(Schema):
+    code: str
+    message: str
+    retry_after: int = Field(description="多少秒后可以再次检索")
+
+
 class SubjectRegisterIn(Schema):
     """Unknown fields are refused so that a misspelt `id_numbr` cannot silently drop the identifier."""
 
