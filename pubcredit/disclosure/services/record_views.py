@@ -56,7 +56,7 @@ def record_self_query(*, actor: Actor, on: dt.date | None = None) -> tuple[Subje
     subject = own_subject(actor)
     if subject is None:
         raise PermissionDenied("只有经过身份核验的信息主体账号可以查询本人信用记录")
-    viewer = _viewer(actor, ViewerKind.SUBJECT, subject, "本人查询")
+    viewer = _viewer(actor, ViewerKind.SUBJECT, subject, "查询本人信用记录")
     disclosed = records_disclosed(viewer=viewer, subject=subject, on=on)
     query_log_write(viewer=viewer, subject=subject, item_codes=[d.record.item_code for d in disclosed])
     return subject, disclosed
