@@ -7,6 +7,7 @@ with `decide` in both directions.
 """
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -129,7 +130,9 @@ record_specs = st.lists(
     on=st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2034, 1, 1)),
     pack=st.sampled_from(PACKS),
 )
-def test_records_disclosed_to_the_public_matches_decide(specs, person, on, pack) -> None:  # type: ignore[no-untyped-def]
+def test_records_disclosed_to_the_public_matches_decide(
+    specs: list[dict[str, Any]], person: bool, on: dt.date, pack: str
+) -> None:
     subject = PersonSubjectFactory.create() if person else OrgSubjectFactory.create()
     for spec in specs:
         ends = spec["ends_after_days"]
