@@ -23,6 +23,9 @@ class OrganisationKind(models.TextChoices):
     CREDIT_CENTRE = "credit_centre", "信用中心"
     AUTHORITY = "authority", "主管部门"
     COURT = "court", "法院"
+    UTILITY = "utility", "公用事业单位"
+    FINANCIAL = "financial", "金融机构"
+    INDUSTRY = "industry", "行业组织"
     OTHER = "other", "其他"
 
 

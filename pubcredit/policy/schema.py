@@ -79,6 +79,13 @@ _SPECS: tuple[KeySpec, ...] = (
     _int("disclosure.hide_good_wd", "working days to act on a request to hide good information"),
     # Query log.
     _int("query_log.retention_years", "years the query log is kept", nullable=False),
+    _bool("query.paid", "queries of non-public information are charged, apart from the exemptions"),
+    _int("query.free_self_queries_per_year", "free self-queries a subject has each year when queries are paid"),
+    _enum_list(
+        "query.fee_exempt_kinds",
+        ("department", "credit_centre", "authority", "court", "utility", "financial", "industry"),
+        "kinds of requesting organisation that never pay for a query",
+    ),
     # Objections (working days; 0 = at once).
     _int("objection.first_check_wd", "working days for the credit centre's first check"),
     _int("objection.platform_error_notice_wd", "working days to tell the applicant of a platform-side error"),

@@ -36,7 +36,7 @@ def test_unknown_configured_pack_names_the_setting_and_the_choices() -> None:
         get_policy(date(2026, 11, 22))
     assert str(caught.value) == (
         "Unknown policy pack 'foo' (PUBCREDIT_POLICY); "
-        "available: dalian, nantong, national, shaoshan, xian, yuanbaoshan"
+        "available: dalian, nantong, national, shaoshan, xian, xinghualing, yuanbaoshan"
     )
 
 

@@ -136,6 +136,6 @@ def test_several_problems_are_all_listed_by_check(pack_dir: PackWriter) -> None:
     )
     packs, problems = check_packs(folder)
     assert len(problems) == 2
-    assert set(packs) == {"national", "nantong", "shaoshan", "yuanbaoshan"}
+    assert set(packs) == {"national", "nantong", "shaoshan", "xinghualing", "yuanbaoshan"}
     with pytest.raises(ConfigurationError, match=r"\(and 1 more; run `pubcredit policy check`\)$"):
         load_packs(folder)

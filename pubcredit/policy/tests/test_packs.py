@@ -10,13 +10,13 @@ from pubcredit.policy import Param, get_policy
 from pubcredit.policy.loader import load_packs
 from pubcredit.policy.schema import KEYS, PLATFORM_DEFAULT
 
-CITIES = ["xian", "nantong", "yuanbaoshan", "dalian", "shaoshan"]
+CITIES = ["xian", "nantong", "yuanbaoshan", "dalian", "shaoshan", "xinghualing"]
 ON = date(2026, 11, 22)
 
 
-def test_all_six_packs_load_and_cities_extend_national() -> None:
+def test_all_packs_load_and_cities_extend_national() -> None:
     packset = load_packs()
-    assert packset.codes == ["dalian", "nantong", "national", "shaoshan", "xian", "yuanbaoshan"]
+    assert packset.codes == ["dalian", "nantong", "national", "shaoshan", "xian", "xinghualing", "yuanbaoshan"]
     for code in CITIES:
         assert packset.packs[code].extends == "national"
     assert set(packset.packs["national"].entries) == set(KEYS)
@@ -35,7 +35,14 @@ def test_every_key_resolves_with_an_article(code: str) -> None:
 
 @pytest.mark.parametrize("code", CITIES)
 def test_city_articles_name_their_city(code: str) -> None:
-    prefix = {"xian": "西安", "nantong": "南通", "yuanbaoshan": "元宝山", "dalian": "大连", "shaoshan": "韶山"}[code]
+    prefix = {
+        "xian": "西安",
+        "nantong": "南通",
+        "yuanbaoshan": "元宝山",
+        "dalian": "大连",
+        "shaoshan": "韶山",
+        "xinghualing": "杏花岭",
+    }[code]
     for entry in load_packs().packs[code].entries.values():
         assert entry.article.startswith(prefix), (code, entry.key, entry.article)
         assert entry.article != PLATFORM_DEFAULT

@@ -61,7 +61,7 @@ def test_cli_prints_one_line_and_exits_2_for_a_typo() -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "pubcredit: Unknown policy pack 'foo' (PUBCREDIT_POLICY); "
-        "available: dalian, nantong, national, shaoshan, xian, yuanbaoshan"
+        "available: dalian, nantong, national, shaoshan, xian, xinghualing, yuanbaoshan"
     )
 
 
