@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("collection/", include("pubcredit.collection.urls")),
+    path("disclosure/access/", include("pubcredit.disclosure.access_urls")),
     path("me/", include("pubcredit.disclosure.views.record_urls")),
     path("", include("pubcredit.portal.urls")),
 ]

@@ -45,4 +45,12 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         if getattr(user, "subject_id", None):
             links.append(("自主申报", reverse("collection:declaration_list")))
             links += [("我的信用记录", reverse("my_record:record")), ("查询记录", reverse("my_record:queries"))]
+        if actor_may(user, Role.OPERATOR):
+            links += [("书面授权核验", reverse("access:check_queue")), ("共享协议", reverse("access:agreement_list"))]
+        elif actor_may(user, Role.AUTHORITY):
+            links.append(("共享协议", reverse("access:agreement_list")))
+        if getattr(user, "subject_id", None):
+            links.append(("查询授权", reverse("access:authorisation_list")))
+        if getattr(user, "organisation_id", None) and actor_may(user, Role.CONSUMER):
+            links.append(("收到的授权", reverse("access:written_list")))
     return {"workspace_links": list(dict.fromkeys(links))}

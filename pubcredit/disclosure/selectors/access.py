@@ -135,10 +135,14 @@ def authorisations_granted_by(user: UserLike) -> QuerySet[Authorisation]:
     return Authorisation.objects.select_related("requester_organisation").filter(subject_id=subject_id)
 
 
-def authorisations_uploaded_by(user: UserLike) -> QuerySet[Authorisation]:
+def authorisations_received_by(user: UserLike) -> QuerySet[Authorisation]:
+    """What a requester holds: authorisations given to it or its unit, and those it uploaded."""
     if not isinstance(user, User) or not user.is_active:
         return Authorisation.objects.none()
-    return Authorisation.objects.select_related("subject").filter(created_by=user, method=AuthorisationMethod.WRITTEN)
+    condition = Q(requester_user=user) | Q(created_by=user, method=AuthorisationMethod.WRITTEN)
+    if user.organisation_id is not None:
+        condition |= Q(requester_organisation_id=user.organisation_id)
+    return Authorisation.objects.select_related("subject").filter(condition)
 
 
 def authorisations_pending_check(user: UserLike) -> QuerySet[Authorisation]:
