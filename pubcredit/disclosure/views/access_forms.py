@@ -26,14 +26,23 @@ def _item_choices(items: Sequence[CatalogItem]) -> list[tuple[str, str]]:
     return [(item.code, f"{item.name}（{item.code}，{item.get_openness_display()}）") for item in items]
 
 
+class OrganisationField(forms.ModelChoiceField):
+    """Units listed by their full name: short names repeat across districts."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
 class _Grant(forms.Form):
     item_codes = forms.MultipleChoiceField(label="授权查询的信息事项", widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(
         label="查询用途", max_length=200, help_text="被授权方只能按此用途使用信息（大连 第十二条）"
     )
-    valid_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     valid_until = forms.DateField(
-        label="截止日期（含当日）", widget=forms.DateInput(attrs={"type": "date"}), help_text="过了这一天授权自动失效"
+        label="截止日期（含当日）",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="过了这一天授权自动失效",
     )
 
     def __init__(self, *args: Any, items: Sequence[CatalogItem], today: dt.date, **kwargs: Any) -> None:
@@ -48,7 +57,7 @@ class _Grant(forms.Form):
 class GrantForm(_Grant):
     """The subject's account authorises a unit on the platform."""
 
-    requester_organisation = forms.ModelChoiceField(
+    requester_organisation = OrganisationField(
         label="被授权单位", queryset=Organisation.objects.none(), empty_label="请选择"
     )
     field_order = ["requester_organisation", "item_codes", "purpose", "valid_from", "valid_until"]
@@ -91,12 +100,14 @@ class WrittenForm(_Grant):
 
 
 class AgreementForm(forms.Form):
-    consumer = forms.ModelChoiceField(label="信息使用单位", queryset=Organisation.objects.none(), empty_label="请选择")
+    consumer = OrganisationField(label="信息使用单位", queryset=Organisation.objects.none(), empty_label="请选择")
     item_codes = forms.MultipleChoiceField(label="共享的信息事项", widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label="共享用途", max_length=200)
     legal_basis = forms.CharField(label="法律依据", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    valid_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="截止日期（含当日）", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_until = forms.DateField(
+        label="截止日期（含当日）", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(
         self, *args: Any, consumers: QuerySet[Organisation], items: Sequence[CatalogItem], today: dt.date, **kwargs: Any
