@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 
 _CHUNK = 1024 * 1024
+RAW_DIR = "raw"  # stored uploads, under UPLOAD_DIR
+TEMP_PREFIX = ".incoming-"  # an upload being copied, under UPLOAD_DIR
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> St
     root.mkdir(parents=True, exist_ok=True)
     digest = hashes.Hash(hashes.SM3())
     size = 0
-    fd, temp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
+    fd, temp_name = tempfile.mkstemp(dir=root, prefix=TEMP_PREFIX)
     try:
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
@@ -51,7 +53,7 @@ def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> St
                 digest.update(chunk)
                 out.write(chunk)
         sm3 = digest.finalize().hex()
-        relative = f"raw/{sm3[:2]}/{sm3}"
+        relative = f"{RAW_DIR}/{sm3[:2]}/{sm3}"
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():

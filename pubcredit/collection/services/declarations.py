@@ -261,7 +261,7 @@ def _store(proof: _Proof) -> str:
     """Store by content address; the same file twice is stored once. Never under a public URL.
 
     Written before the transaction commits: a rolled-back declaration leaves an unreferenced
-    file behind, which is harmless (content-addressed) and cheaper than a missing one.
+    file behind, which `services.uploads.orphan_files_purge` removes once it is a day old.
     """
     path = f"{STORAGE_DIR}/{proof.sm3}"
     if not default_storage.exists(path):

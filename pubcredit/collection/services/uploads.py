@@ -1,16 +1,25 @@
-"""Deleting raw uploads whose retention period has ended; the row and its digest stay as evidence."""
+"""Deleting stored files: raw uploads whose retention period has ended (the row and its digest stay
+as evidence), and files that never got a row because the transaction writing it rolled back."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from pubcredit.collection.models import RawUpload
-from pubcredit.collection.raw_store import upload_path
+from pubcredit.collection.models import DeclarationAttachment, RawUpload
+from pubcredit.collection.raw_store import RAW_DIR, TEMP_PREFIX, upload_path
+from pubcredit.collection.services.declarations import STORAGE_DIR as PROOF_DIR
 from pubcredit.core.audit import audit_record
+
+#: How old an unreferenced file must be before it counts as orphaned: a transaction that wrote it
+#: a moment ago may still be running.
+ORPHAN_GRACE = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -44,4 +53,36 @@ def raw_uploads_purge(*, today: dt.date | None = None) -> PurgeResult:
                 action="collection.raw_upload.purge",
                 data={"on": day.isoformat(), "purged": purged, "bytes": size},
             )
+    return PurgeResult(purged, size)
+
+
+def orphan_files_purge(*, now: dt.datetime | None = None) -> PurgeResult:
+    """Delete stored files no row refers to, older than `ORPHAN_GRACE`.
+
+    Files are written before the transaction that records them commits (a large upload is never
+    held in memory), so a batch or declaration that rolled back, or a process killed mid-way,
+    leaves a file behind. Such a file may hold personal information with no purpose left; this
+    removes it. Referenced files are never touched, whatever their age.
+    """
+    cutoff = (now or timezone.now()).timestamp() - ORPHAN_GRACE.total_seconds()
+    root = Path(settings.UPLOAD_DIR)
+    known = set(RawUpload.objects.values_list("path", flat=True))
+    purged = size = 0
+    candidates = [*root.glob(f"{RAW_DIR}/*/*"), *root.glob(f"{TEMP_PREFIX}*")]
+    for path in candidates:
+        stat = path.stat()
+        if path.relative_to(root).as_posix() not in known and stat.st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            purged, size = purged + 1, size + stat.st_size
+    if default_storage.exists(PROOF_DIR):
+        proofs = set(DeclarationAttachment.objects.values_list("path", flat=True))
+        for name in default_storage.listdir(PROOF_DIR)[1]:
+            relative = f"{PROOF_DIR}/{name}"
+            if relative not in proofs and default_storage.get_modified_time(relative).timestamp() < cutoff:
+                size += default_storage.size(relative)
+                default_storage.delete(relative)
+                purged += 1
+    if purged:
+        with transaction.atomic():
+            audit_record(actor=None, action="collection.orphan_files.purge", data={"purged": purged, "bytes": size})
     return PurgeResult(purged, size)

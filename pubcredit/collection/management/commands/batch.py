@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pubcredit.accounts.models import User
 from pubcredit.collection.models import BatchStatus
 from pubcredit.collection.services.batches import batch_submit_file
-from pubcredit.collection.services.uploads import raw_uploads_purge
+from pubcredit.collection.services.uploads import orphan_files_purge, raw_uploads_purge
 from pubcredit.core.errors import DomainError
 
 SHOWN_PROBLEMS = 20
@@ -43,13 +43,17 @@ class Command(BaseCommand):
         load.add_argument("--ref", default="", help="batch reference (default: from the file's SM3 digest)")
         load.add_argument("--partial", action="store_true", help="let valid rows land and report the others")
         load.add_argument("--tier", choices=["minor", "general", "severe"], help="tier for rows without one")
-        purge = sub.add_parser("purge-uploads", help="delete raw uploads whose retention period has ended")
+        purge = sub.add_parser(
+            "purge-uploads", help="delete raw uploads past their retention period, and files no row refers to"
+        )
         purge.add_argument("--date", type=_date, help="the day to sweep for (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "purge-uploads":
             result = raw_uploads_purge(today=options["date"])
             self.stdout.write(f"Raw uploads purged: {result.purged} files, {result.bytes:,} bytes")
+            orphans = orphan_files_purge()
+            self.stdout.write(f"Orphaned files removed: {orphans.purged} files, {orphans.bytes:,} bytes")
             return
         path: Path = options["file"]
         if not path.is_file():
