@@ -12,5 +12,6 @@ urlpatterns = [
     path("collection/", include("pubcredit.collection.urls")),
     path("disclosure/access/", include("pubcredit.disclosure.access_urls")),
     path("me/", include("pubcredit.disclosure.views.record_urls")),
+    path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]
