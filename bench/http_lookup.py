@@ -13,16 +13,14 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from setup_db import ROOT, bench_env, migrate, pubcredit
+from setup_db import ROOT, bench_env, free_port, migrate, pubcredit, start_gunicorn, wait_for_port
 
-from pubcredit.ops.gunicorn import default_workers, gunicorn_argv, gunicorn_path
+from pubcredit.ops.gunicorn import default_workers
 
 LUA = """
 counter = 0
@@ -31,32 +29,6 @@ request = function()
   return wrk.format("GET", "/api/v1/subjects/" .. ((counter % %d) + 1))
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"server on port {port} did not start")
-
-
-def _gunicorn(app: str, port: int, workers: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    """Both servers get the command line `pubcredit serve` execs, access log included."""
-    gunicorn = gunicorn_path()
-    if gunicorn is None:
-        sys.exit("gunicorn is not installed in this environment; run `make venv`")
-    args = gunicorn_argv(gunicorn, app, bind=f"127.0.0.1:{port}", workers=workers)
-    return subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _wrk(port: int, script: Path, seconds: int, connections: int) -> dict[str, float]:
@@ -107,10 +79,10 @@ def main() -> None:
             ("platform", "config.wsgi:application", ROOT),
             ("baseline", "baseline_wsgi:application", ROOT / "bench"),
         ):
-            port = _free_port()
-            server = _gunicorn(app, port, args.workers, env, cwd)
+            port = free_port()
+            server = start_gunicorn(app, port, args.workers, env, cwd)
             try:
-                _wait(port)
+                wait_for_port(port)
                 _wrk(port, script, 2, args.connections)  # warm-up: connections, caches
                 results[name] = _wrk(port, script, args.seconds, args.connections)
             finally:

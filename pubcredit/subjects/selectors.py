@@ -18,6 +18,10 @@ from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.normalise import name_core, normalise_name
 
 SEARCH_MAX_LIMIT = 100
+# PostgreSQL: how many of the shortest names a fragment search walks in rank order, through the
+# (kind, length, id) index that carries the name, before asking the bigram index: an index-only
+# scan of this many names costs about as much as the bigram index answering a few thousand.
+WALK_BUDGET = 50_000
 
 
 def _looks_like_code(text: str) -> bool:
@@ -45,26 +49,58 @@ def _indexed_bigrams(core: str) -> list[str] | None:
 def _name_matches(queryset: QuerySet[Subject], core: str) -> QuerySet[Subject]:
     """`queryset` narrowed to names containing `core`, through the bigram index (migration 0002).
 
-    The full-scan comparison (`icontains`) always decides; the index only narrows the candidates.
-    For two characters the PostgreSQL index is exact, and leaving the comparison out there lets
-    the planner estimate a common fragment correctly and read it in rank order.
+    The full scan's comparison always decides; the bigram condition lets PostgreSQL's planner
+    choose between the GIN index (a rare fragment) and walking the (kind, length, id, name)
+    index in rank order until enough names match (a common one). A fragment without cased
+    letters (Chinese, digits) is compared case-sensitively, which is the same answer and is a
+    plain LIKE the planner can estimate from its statistics.
     """
+    if _caseless(core):
+        matching = queryset.filter(name_normalized__contains=core)
+    else:
+        matching = queryset.filter(name_normalized__icontains=core)
     bigrams = _indexed_bigrams(core)
     vendor = connection.vendor
     if bigrams is None or vendor not in ("postgresql", "sqlite"):
-        return queryset.filter(name_normalized__icontains=core)
+        return matching
     table = connection.ops.quote_name(Subject._meta.db_table)
     if vendor == "postgresql":
-        queryset = queryset.extra(  # constant SQL; the bigrams are a parameter
+        return matching.extra(  # constant SQL; the bigrams are a parameter
             where=[f"subject_name_bigrams({table}.name_normalized) @> %s::text[]"], params=[bigrams]
         )
-        return queryset if len(core) == 2 else queryset.filter(name_normalized__icontains=core)
     phrase = " AND ".join(f'"{bigram.encode().hex().upper()}"' for bigram in bigrams)
-    queryset = queryset.extra(  # constant SQL; the MATCH text is a parameter
+    return matching.extra(  # constant SQL; the MATCH text is a parameter
         where=[f"{table}.id IN (SELECT rowid FROM subjects_subject_bigrams WHERE subjects_subject_bigrams MATCH %s)"],
         params=[phrase],
     )
-    return queryset.filter(name_normalized__icontains=core)
+
+
+def _caseless(text: str) -> bool:
+    return all(ch.lower() == ch.upper() for ch in text)
+
+
+def _walk_shortest(core: str, wanted: int) -> list[Subject] | None:
+    """PostgreSQL: the first `wanted` organisations, in rank order, whose name contains `core`
+    but does not start with it, if there are that many among the WALK_BUDGET shortest names.
+
+    A common fragment ("科技", "装饰工程") is answered here without reading its thousands of
+    matches; None sends a rarer one to the bigram index. The comparison is the full scan's.
+    """
+    qn = connection.ops.quote_name
+    escaped = connection.ops.prep_for_like_query(core)
+    contains = "w.name_normalized LIKE %s" if _caseless(core) else "UPPER(w.name_normalized) LIKE UPPER(%s)"
+    sql = (
+        f"SELECT w.id FROM (SELECT id, name_normalized, length(name_normalized) AS n FROM {qn(Subject._meta.db_table)}"
+        " WHERE kind = %s ORDER BY length(name_normalized), id LIMIT %s) AS w"
+        f" WHERE {contains} AND NOT w.name_normalized LIKE %s ORDER BY w.n, w.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SubjectKind.ORG.value, WALK_BUDGET, f"%{escaped}%", f"{escaped}%", wanted])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < wanted:
+        return None
+    by_id = Subject.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
 
 
 def _persons_searchable(on: date) -> bool:
@@ -100,12 +136,18 @@ def subject_search(query: str, *, limit: int = 20) -> list[Subject]:
         found += list(exact[: limit - len(found)])
     orgs = Subject.objects.filter(kind=SubjectKind.ORG).annotate(name_length=Length("name_normalized"))
     leading = orgs.filter(name_normalized__startswith=core).exclude(name_normalized=normalised).order_by(*by_length)
+    found += list(leading[: limit - len(found)])
+    if len(found) >= limit:
+        return found
+    postgres = connection.vendor == "postgresql"
+    walked = _walk_shortest(core, limit - len(found)) if postgres else None
+    if walked is not None:
+        return found + walked
+    if postgres:
+        # Ordered by an expression no index has, so that the planner reads the bigram index.
+        orgs = Subject.objects.filter(kind=SubjectKind.ORG).annotate(name_length=Length("name_normalized") + 0)
     others = _name_matches(orgs, core).exclude(name_normalized__startswith=core).order_by(*by_length)
-    for rank in (leading, others):
-        if len(found) >= limit:
-            break
-        found += list(rank[: limit - len(found)])
-    return found[:limit]
+    return found + list(others[: limit - len(found)])
 
 
 def subject_get(subject_id: int) -> Subject:
