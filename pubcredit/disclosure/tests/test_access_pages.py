@@ -112,7 +112,9 @@ def test_an_id_number_is_posted_never_put_in_a_url(scene: Scene, today: dt.date)
         },
     )
     assert response.status_code == 400
-    assert "未找到该信息主体" in response.content.decode()
+    page = response.content.decode()
+    assert "未找到该信息主体" in page
+    assert "610103197001010000" not in page
 
 
 def test_the_centre_creates_the_authority_approves_and_ends_an_agreement(

@@ -26,6 +26,13 @@ def _item_choices(items: Sequence[CatalogItem]) -> list[tuple[str, str]]:
     return [(item.code, f"{item.name}（{item.code}，{item.get_openness_display()}）") for item in items]
 
 
+class BlankOnRedisplay(forms.TextInput):
+    """An ID number is never written back into a re-displayed page (or a browser's form cache)."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        return super().get_context(name, None, attrs)
+
+
 class OrganisationField(forms.ModelChoiceField):
     """Units listed by their full name: short names repeat across districts."""
 
@@ -85,7 +92,7 @@ class WrittenForm(_Grant):
         max_length=40,
         required=False,
         help_text="自然人填写；只在本表单中提交，不会出现在网址中",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=BlankOnRedisplay(attrs={"autocomplete": "off"}),
     )
     document = forms.FileField(
         label="书面授权文件", help_text="信息主体签章的书面授权书扫描件，PDF、JPEG 或 PNG，不超过 10 MB"
