@@ -144,3 +144,15 @@ def test_sharing_refuses_more_than_10000_subjects_and_the_wrong_scope(scene: Sce
     assert "最多 10000 个信息主体" in body["message"] and body["field"] == "subjects"
     status, body = post("sharing/query", scene.client, {"agreement_id": agreement_id, "uscc": scene.subject.uscc})
     assert status == 403 and "share" in body["message"]
+
+
+def test_an_unknown_token_is_refused_before_anything_is_read(scene: Scene, today: dt.date) -> None:
+    authorisation = grant(scene, today)
+    response = Client().post(
+        "/api/v1/authorised-queries",
+        data=json.dumps({"uscc": scene.subject.uscc, "authorisation_id": authorisation.pk, "purpose": PURPOSE}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer pc_" + "x" * 40,
+    )
+    assert response.status_code == 401
+    assert not QueryLogEntry.objects.exists()
