@@ -9,14 +9,16 @@
 - Good information whose subject asked for deletion (`disclosure.subject_may_hide_good` =
   delete, 元宝山 第二十八条) is purged on the request's due day and the provider is told.
 
-Every step is `UPDATE ... WHERE id IN (SELECT id ... LIMIT n)` in chunks, driven by the
-(disclosure_ends_on, status) index, with the old status in the WHERE clause (compare-and-swap):
-a second run on the same day finds nothing. One audit event per run, with the counts.
+Every step is a set-based UPDATE (or INSERT ... SELECT) over a window of `disclosure_ends_on`
+holding about CHUNK rows, driven by the (disclosure_ends_on, status) index, with the old status
+in the WHERE clause (compare-and-swap): a second run on the same day finds nothing. One audit
+event per run, with the counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,6 +37,8 @@ _VERSION = RecordVersion._meta.db_table
 _TOMBSTONE = Tombstone._meta.db_table
 _HIDE = HideRequest._meta.db_table
 _KEPT = f"('{RecordStatus.ACTIVE}', '{RecordStatus.ARCHIVED}')"
+_PERSON = "subject_kind = 'person'"
+_ORG = "subject_kind <> 'person'"
 
 
 @dataclass
@@ -51,90 +55,138 @@ class SweepResult:
         return self.organisations_archived + self.persons_archived + self.persons_purged + self.hide_requests_applied
 
 
-def _chunked(sql: str, params: list[Any]) -> int:
-    """Run an UPDATE limited to CHUNK rows by its subquery until it changes nothing."""
-    total = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            changed = cursor.rowcount
-        total += changed
-        if changed < CHUNK:
-            return total
+def _ids_in(subquery: str, column: str = "id") -> str:
+    """`column` among the ids a subquery selects, as each backend plans best.
 
-
-def _archive(day: Any, now: Any, *, person: bool) -> int:
-    kind_test = "subject_kind = 'person'" if person else "subject_kind <> 'person'"
-    sql = (
-        f"UPDATE {_RECORD} SET status = '{RecordStatus.ARCHIVED}', updated_at = %s "
-        f"WHERE status = '{RecordStatus.ACTIVE}' AND id IN ("
-        f"SELECT id FROM {_RECORD} WHERE disclosure_ends_on < %s AND status = '{RecordStatus.ACTIVE}' "
-        f"AND {kind_test} LIMIT {CHUNK})"
-    )
-    return _chunked(sql, [now, day])
-
-
-def _purge(candidates: str, params: list[Any], *, now: Any, reason: str, article: str, pack: str) -> int:
-    """Purge the records `candidates` (SQL selecting ids of kept records) in chunks.
-
-    Per chunk, in one transaction: tombstones first (unique by record), then the versions' and
-    the record's content emptied for the records that got a tombstone in this chunk (found by
-    the tombstones' primary key, above the highest one before the chunk).
+    PostgreSQL plans `IN (SELECT ...)` as a hash semi-join over a full scan of the outer table;
+    `= ANY(ARRAY(subquery))` runs the subquery once and looks each id up by index.
     """
-    total = 0
-    while True:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({subquery}))"
+    return f"{column} IN ({subquery})"
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _windows(day: dt.date, statuses: str) -> Iterator[tuple[Any, Any]]:
+    """Windows [lo, hi) of `disclosure_ends_on` before `day`, each holding about CHUNK rows in `statuses`.
+
+    Walking the (disclosure_ends_on, status) index window by window keeps every statement a range
+    scan that never revisits rows changed by an earlier window (linear, not quadratic, in a large
+    catch-up); a single day holding more than CHUNK rows is one window.
+    """
+    ops = connection.ops
+    lo: dt.date | None = None
+    while lo is None or lo < day:
+        lower = "" if lo is None else "AND disclosure_ends_on >= %s "
+        params: list[Any] = [ops.adapt_datefield_value(day)]
+        if lo is not None:
+            params.append(ops.adapt_datefield_value(lo))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT disclosure_ends_on FROM {_RECORD} WHERE disclosure_ends_on < %s {lower}"
+                f"AND status IN {statuses} ORDER BY disclosure_ends_on LIMIT 1 OFFSET {CHUNK}",
+                params,
+            )
+            row = cursor.fetchone()
+        hi = day if row is None else _as_date(row[0])
+        if lo is not None and hi <= lo:
+            hi = min(lo + dt.timedelta(days=1), day)
+        yield (None if lo is None else ops.adapt_datefield_value(lo)), ops.adapt_datefield_value(hi)
+        if row is None:
+            return
+        lo = hi
+
+
+def _window_sql(lo: Any, hi: Any) -> tuple[str, list[Any]]:
+    if lo is None:
+        return "disclosure_ends_on < %s", [hi]
+    return "disclosure_ends_on >= %s AND disclosure_ends_on < %s", [lo, hi]
+
+
+def _archive(day: dt.date, now: Any, *, kinds: str) -> tuple[int, int]:
+    """Active records past their public end archived; returns (organisations, persons)."""
+    orgs = persons = 0
+    for lo, hi in _windows(day, f"('{RecordStatus.ACTIVE}')"):
+        window, params = _window_sql(lo, hi)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_TOMBSTONE}")
-            mark = cursor.fetchone()[0]
-            cursor.execute(
-                f"INSERT INTO {_TOMBSTONE} (record_id, item_code, subject_kind, reason, article, pack, purged_at) "
-                f"SELECT id, item_code, subject_kind, %s, %s, %s, %s FROM {_RECORD} "
-                f"WHERE status IN {_KEPT} AND id IN ({candidates}) ORDER BY id LIMIT {CHUNK}",
-                [reason, article, pack, now, *params],
-            )
-            inserted = cursor.rowcount
-            fresh = f"SELECT record_id FROM {_TOMBSTONE} WHERE id > %s"
-            cursor.execute(f"UPDATE {_VERSION} SET data = '{{}}' WHERE record_id IN ({fresh})", [mark])
-            cursor.execute(
-                f"UPDATE {_RECORD} SET status = '{RecordStatus.PURGED}', data = '{{}}', updated_at = %s "
-                f"WHERE status IN {_KEPT} AND id IN ({fresh})",
-                [now, mark],
-            )
-            total += cursor.rowcount
-        if inserted < CHUNK:
-            return total
+            for kind in (_ORG, _PERSON):
+                if kind not in kinds:
+                    continue
+                cursor.execute(
+                    f"UPDATE {_RECORD} SET status = '{RecordStatus.ARCHIVED}', updated_at = %s "
+                    f"WHERE {window} AND status = '{RecordStatus.ACTIVE}' AND {kind}",
+                    [now, *params],
+                )
+                if kind == _ORG:
+                    orgs += cursor.rowcount
+                else:
+                    persons += cursor.rowcount
+    return orgs, persons
 
 
-def _persons_expired(day: Any) -> tuple[str, list[Any]]:
+def _purge(where: str, params: list[Any], *, now: Any, reason: str, article: str, pack: str) -> int:
+    """Purge the kept records matching `where`, in one transaction (compare-and-swap on status).
+
+    The versions' content is emptied first, then a tombstone is written per record, then the
+    record's content is emptied and its status set to purged; the same condition selects the
+    rows each time, so nothing else can slip in between.
+    """
+    kept = f"status IN {_KEPT} AND {where}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        purged_ids = _ids_in(f"SELECT id FROM {_RECORD} WHERE {kept}", "record_id")
+        cursor.execute(f"UPDATE {_VERSION} SET data = '{{}}' WHERE {purged_ids}", params)
+        cursor.execute(
+            f"INSERT INTO {_TOMBSTONE} (record_id, item_code, subject_kind, reason, article, pack, purged_at) "
+            f"SELECT id, item_code, subject_kind, %s, %s, %s, %s FROM {_RECORD} WHERE {kept}",
+            [reason, article, pack, now, *params],
+        )
+        cursor.execute(
+            f"UPDATE {_RECORD} SET status = '{RecordStatus.PURGED}', data = '{{}}', updated_at = %s WHERE {kept}",
+            [now, *params],
+        )
+        return int(cursor.rowcount)
+
+
+def _purge_persons(day: dt.date, now: Any, policy: Policy) -> int:
     """Persons' records past both the public and the retention end (retention_ends_on >= disclosure_ends_on)."""
-    sql = (
-        f"SELECT id FROM {_RECORD} WHERE disclosure_ends_on < %s AND status IN {_KEPT} "
-        "AND subject_kind = 'person' AND (retention_ends_on IS NULL OR retention_ends_on < %s)"
-    )
-    return sql, [day, day]
+    param = policy.param("disclosure.after_period_person")
+    db_day = connection.ops.adapt_datefield_value(day)
+    total = 0
+    for lo, hi in _windows(day, _KEPT):
+        window, params = _window_sql(lo, hi)
+        total += _purge(
+            f"{window} AND {_PERSON} AND (retention_ends_on IS NULL OR retention_ends_on < %s)",
+            [*params, db_day],
+            now=now,
+            reason="自然人信用信息查询期限届满，予以删除",
+            article=param.article,
+            pack=param.pack,
+        )
+    return total
 
 
-def _hides_due(day: Any) -> tuple[str, list[Any]]:
-    sql = (
-        f"SELECT record_id FROM {_HIDE} WHERE state = '{HideState.PENDING}' "
-        f"AND mode = '{HideMode.DELETE}' AND due_on <= %s"
-    )
-    return sql, [day]
-
-
-def _apply_hides(day: Any, now: Any, policy: Policy) -> tuple[int, int]:
+def _apply_hides(day: dt.date, now: Any, policy: Policy) -> tuple[int, int]:
+    """Due requests to delete good information: records purged, requests applied, provider told."""
     param = policy.param("disclosure.subject_may_hide_good")
-    candidates, params = _hides_due(day)
+    db_day = connection.ops.adapt_datefield_value(day)
+    due = f"state = '{HideState.PENDING}' AND mode = '{HideMode.DELETE}' AND due_on <= %s"
     purged = _purge(
-        candidates, params, now=now, reason="信息主体要求删除本人良好信息", article=param.article, pack=param.pack
+        _ids_in(f"SELECT record_id FROM {_HIDE} WHERE {due}"),
+        [db_day],
+        now=now,
+        reason="信息主体要求删除本人良好信息",
+        article=param.article,
+        pack=param.pack,
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_HIDE} SET state = '{HideState.APPLIED}', applied_at = %s, provider_notified_at = %s "
-            f"WHERE state = '{HideState.PENDING}' AND mode = '{HideMode.DELETE}' AND due_on <= %s",
-            [now, now, day],
+            f"UPDATE {_HIDE} SET state = '{HideState.APPLIED}', applied_at = %s, provider_notified_at = %s WHERE {due}",
+            [now, now, db_day],
         )
-        applied = cursor.rowcount
+        applied = int(cursor.rowcount)
     return applied, purged
 
 
@@ -142,27 +194,16 @@ def disclosure_sweep(*, on: dt.date | None = None) -> SweepResult:
     """Apply every period end and due hide request up to `on` (today), under the pack in force that day."""
     day = on or timezone.localdate()
     policy = get_policy(on=day)
-    ops = connection.ops
-    db_day = ops.adapt_datefield_value(day)
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     result = SweepResult(on=day)
-    if policy.value("disclosure.after_period_org") == "archive":
-        result.organisations_archived = _archive(db_day, now, person=False)
+    org_mode = policy.value("disclosure.after_period_org")
     person_mode = policy.value("disclosure.after_period_person")
     if person_mode == "purge":
-        param = policy.param("disclosure.after_period_person")
-        candidates, params = _persons_expired(db_day)
-        result.persons_purged = _purge(
-            candidates,
-            params,
-            now=now,
-            reason="自然人信用信息查询期限届满，予以删除",
-            article=param.article,
-            pack=param.pack,
-        )
-    if person_mode in ("purge", "archive"):
-        result.persons_archived = _archive(db_day, now, person=True)
-    result.hide_requests_applied, result.hidden_records_purged = _apply_hides(db_day, now, policy)
+        result.persons_purged = _purge_persons(day, now, policy)
+    kinds = (_ORG if org_mode == "archive" else "") + (_PERSON if person_mode in ("purge", "archive") else "")
+    if kinds:
+        result.organisations_archived, result.persons_archived = _archive(day, now, kinds=kinds)
+    result.hide_requests_applied, result.hidden_records_purged = _apply_hides(day, now, policy)
     with transaction.atomic():
         data = {key: value for key, value in asdict(result).items() if key != "on"}
         audit_record(

@@ -79,3 +79,20 @@ def test_command_prints_counts(pack, company, capsys):
     out = capsys.readouterr().out
     assert "1 organisations' records archived" in out
     assert "0 organisations' records archived" in out
+
+
+def test_windows_cover_every_row_when_chunks_are_small(pack, company, person, monkeypatch):
+    """Several windows, one day holding more rows than a chunk: every due row is changed once."""
+    from pubcredit.disclosure.services import sweep
+
+    monkeypatch.setattr(sweep, "CHUNK", 2)
+    ends = [DAY - dt.timedelta(days=n) for n in (1, 1, 1, 1, 2, 3, 5, 8, 13)]
+    orgs = [make_record(company, disclosure_ends_on=end) for end in ends]
+    persons = [make_record(person, disclosure_ends_on=end) for end in ends[:5]]
+    not_due = make_record(company, disclosure_ends_on=DAY)
+    with pack("xian"):
+        result = disclosure_sweep(on=DAY)
+    assert (result.organisations_archived, result.persons_purged) == (len(orgs), len(persons))
+    assert {_status(r) for r in orgs} == {"archived"} and {_status(r) for r in persons} == {"purged"}
+    assert _status(not_due) == "active"
+    assert Tombstone.objects.count() == len(persons)
