@@ -96,6 +96,7 @@ def authorised_query_view(request: HttpRequest) -> dict[str, Any]:
         purpose=data.purpose,
         items=data.items,
         provide_to=data.provide_to,
+        confirm_charge=data.confirm_charge,
     )
     return {
         "authorisation_id": answer.authorisation.pk,

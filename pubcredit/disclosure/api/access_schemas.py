@@ -23,6 +23,7 @@ class AuthorisedQueryIn(_In):
     purpose: str = Field(..., max_length=200, description="查询用途，须与授权约定的用途一致")
     items: list[str] | None = Field(None, max_length=100, description="只查询其中部分授权事项时填写")
     provide_to: str = Field("", max_length=200, description="查询结果拟提供的第三方（未经主体同意将被拒绝）")
+    confirm_charge: bool = Field(False, description="实行收费查询的地区，确认本次查询按规定收费")
 
 
 class SharingQueryIn(_In):

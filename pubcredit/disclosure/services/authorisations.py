@@ -41,6 +41,7 @@ from pubcredit.disclosure.services.access_parties import (
     require_subject_account,
     viewer_for,
 )
+from pubcredit.disclosure.services.charges import query_charge_assess
 from pubcredit.disclosure.services.query_log import query_log_write
 from pubcredit.disclosure.viewers import ViewerKind
 from pubcredit.subjects.models import Subject
@@ -303,11 +304,13 @@ def authorised_query(
     purpose: str,
     items: Iterable[str] | None = None,
     provide_to: str = "",
+    confirm_charge: bool = False,
     on: dt.date | None = None,
 ) -> AuthorisedAnswer:
     """The authorised items of `subject` for the stated purpose, through the disclosure decision.
 
-    Not one transaction: a refusal is written to the query log and must stay there.
+    Not one transaction: a refusal is written to the query log and must stay there. Where the
+    pack makes queries paid (`query.paid`), a charged query needs `confirm_charge`.
     """
     party = asking_party(actor, scope=ApiScope.QUERY, doing="授权查询")
     day = on or timezone.localdate()
@@ -347,6 +350,7 @@ def authorised_query(
     refusal_or_none = access_rules.check_authorisation(grant_facts(authorisation), use, day)
     if refusal_or_none is not None:
         raise refuse(viewer, subject, refusal_or_none, asked)
+    query_charge_assess(actor=actor, viewer=viewer, subject=subject, confirmed=confirm_charge, on=day)
     disclosed = records_disclosed(viewer=viewer, subject=subject, on=day)
     entry = query_log_write(viewer=viewer, subject=subject, item_codes=sorted(viewer.items or ()))
     return AuthorisedAnswer(authorisation, subject, viewer.items or frozenset(), disclosed, entry)

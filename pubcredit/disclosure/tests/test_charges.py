@@ -120,3 +120,51 @@ def test_nothing_is_recorded_where_queries_are_free() -> None:
     for _ in range(3):
         assert query_charge_assess(actor=account, viewer=self_viewer(account), subject=account.subject).charged is False
     assert not QueryCharge.objects.exists()
+
+
+# --- where the charge is asked: the authorised query -------------------------------------------
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC), tick=False)
+def test_an_authorised_query_by_a_paying_requester_needs_confirmation(settings) -> None:
+    import json
+
+    from django.test import Client
+
+    from pubcredit.accounts.tests.factories import ApiClientFactory
+    from pubcredit.disclosure.models.query_log import QueryLogEntry
+    from pubcredit.disclosure.services.authorisations import authorisation_grant
+    from pubcredit.disclosure.tests.factories import make_record
+
+    settings.PUBCREDIT_POLICY = "xinghualing"
+    account = SubjectAccountFactory.create()
+    record = make_record(account.subject, openness="restricted")
+    firm = OrganisationFactory.create(kind=OrganisationKind.OTHER, is_consumer=True)
+    client = ApiClientFactory.create(organisation=firm, scopes=["query"])
+    authorisation = authorisation_grant(
+        actor=account,
+        requester_organisation=firm,
+        item_codes=[record.item_code],
+        purpose="合作伙伴资信审查",
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+    )
+    body = {"uscc": account.subject.uscc, "authorisation_id": authorisation.pk, "purpose": "合作伙伴资信审查"}
+
+    def ask(extra: dict[str, object]):
+        return Client().post(
+            "/api/v1/authorised-queries",
+            data=json.dumps(body | extra),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {client.plain_token}",
+        )
+
+    refused = ask({})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "charge_not_confirmed" and "杏花岭 第十一条" in refused.json()["message"]
+    assert not QueryLogEntry.objects.filter(outcome="shown").exists()  # nothing was shown
+    answered = ask({"confirm_charge": True})
+    assert answered.status_code == 200, answered.json()
+    assert [r["id"] for r in answered.json()["subject"]["records"]] == [record.pk]
+    assert QueryCharge.objects.get().charged is True
