@@ -8,6 +8,7 @@ from pubcredit.accounts.models import Organisation, User
 from pubcredit.accounts.services import user_create
 from pubcredit.core.roles import Role
 from pubcredit.demo import city
+from pubcredit.demo.disclosure import demo_access
 from pubcredit.demo.loader import demo_admin
 from pubcredit.subjects.models import Subject, SubjectKind
 
@@ -70,4 +71,12 @@ def demo_accounts() -> list[DemoLogin]:
     if person is not None:
         _ensure(username="citizen", display_name=person.name, roles=(), subject=person)
         logins.append(DemoLogin(Role.SUBJECT.label, "citizen", f"自然人 {person.id_number_masked}"))
+    bank = orgs["西安银行"]
+    add(Role.CONSUMER, "bank", "西安银行信贷员", f"{bank.name}（授权查询）", organisation=bank)
+    demo_access(
+        operator=User.objects.get(username="operator"),
+        company=User.objects.filter(username="company").first(),
+        bank=bank,
+        trading_centre=consumer,
+    )
     return logins

@@ -63,6 +63,7 @@ PROVIDERS: tuple[Department, ...] = (
 
 CONSUMERS: tuple[Department, ...] = (
     Department("西安市公共资源交易中心", "交易中心", "other", is_provider=False, reporting_frequency=""),
+    Department("西安银行股份有限公司长安支行", "西安银行", "financial", is_provider=False, reporting_frequency=""),
 )
 
 # Organisation names: <district?><trade word><field word><form>.

@@ -5,12 +5,14 @@ import pytest
 import time_machine
 from django.contrib.auth import authenticate
 
+from pubcredit.accounts.models import User
 from pubcredit.catalog.seeding import load_seed_items
 from pubcredit.core.crypto import decrypt_identifier
 from pubcredit.demo import identities
 from pubcredit.demo.accounts import DEMO_PASSWORD, demo_accounts
 from pubcredit.demo.loader import demo_load
 from pubcredit.demo.plan import ITEM_PLAN, PER_SUBJECT_ITEMS
+from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
 from pubcredit.records.models import Record, RecordVersion
 from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
 from pubcredit.subjects.models import Subject
@@ -63,10 +65,18 @@ def test_small_demo_city_loads_once_and_gives_each_role_a_login() -> None:
         "auditor",
         "company",
         "citizen",
+        "bank",
     }
     for login in logins:
         assert authenticate(username=login.username, password=DEMO_PASSWORD) is not None
     assert len(demo_accounts()) == len(logins)
+    # The trading centre shares under an approved agreement; the company has authorised the bank.
+    agreement = SharingAgreement.objects.get()
+    assert agreement.state == "approved" and agreement.consumer.short_name == "交易中心"
+    authorisation = Authorisation.objects.select_related("requester_organisation").get()
+    assert authorisation.subject_id == User.objects.get(username="company").subject_id
+    assert authorisation.requester_organisation is not None
+    assert authorisation.requester_organisation.short_name == "西安银行"
 
 
 @pytest.mark.django_db
