@@ -1,9 +1,11 @@
 """The facts builder: the one place that turns stored rows into `RecordFacts` for the decision.
 
 Open objections and granted repairs are read from active `records.Annotation` rows of kind
-objection / repair until the objections and repairs apps own them; replacing `holds_for` is
-then the only change needed. One query for annotations and (only where the pack lets subjects
-hide good information) one for hide requests, for any number of records.
+objection / repair until the objections and repairs apps own them; replacing `with_holds` and
+`holds_for` is then the only change needed. Either the records come from a queryset passed
+through `with_holds` (the holds arrive as EXISTS columns of the same query: one query in all), or
+`facts_for` reads them for any number of records with one query for annotations and, where the
+pack lets subjects hide good information, one for hide requests.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from pubcredit.disclosure.models.outcomes import HideRequest, HideState
 from pubcredit.disclosure.rules import RecordFacts
 from pubcredit.records.models import Annotation, AnnotationKind, Record
+
+_HOLD_KINDS = (AnnotationKind.OBJECTION, AnnotationKind.REPAIR)
 
 
 @dataclass
@@ -24,6 +30,48 @@ class Holds:
     repaired: bool = False
     hidden_by_subject: bool = False
     statements: list[str] = field(default_factory=list)
+
+
+def with_holds(records: QuerySet[Record], *, hiding_allowed: bool) -> QuerySet[Record]:
+    """The records with their holds as EXISTS columns, so that `facts_for` needs no other query
+    (unless a record carries statements to show, which are then read in one query)."""
+    active = Annotation.objects.filter(record=OuterRef("pk"), active=True)
+    annotated = records.annotate(
+        hold_objection=Exists(active.filter(kind=AnnotationKind.OBJECTION)),
+        hold_repaired=Exists(active.filter(kind=AnnotationKind.REPAIR)),
+        hold_statements=Exists(active.exclude(kind__in=_HOLD_KINDS)),
+    )
+    if hiding_allowed:
+        live = HideRequest.objects.filter(record=OuterRef("pk")).exclude(state=HideState.CANCELLED)
+        annotated = annotated.annotate(hold_hidden=Exists(live))
+    return annotated
+
+
+def _statements(ids: list[int]) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {}
+    if ids:
+        rows = (
+            Annotation.objects.filter(record_id__in=ids, active=True)
+            .exclude(kind__in=_HOLD_KINDS)
+            .order_by("record_id", "created_at")
+            .values_list("record_id", "text")
+        )
+        for record_id, text in rows:
+            texts.setdefault(record_id, []).append(text)
+    return texts
+
+
+def _annotated_holds(records: Sequence[Record]) -> dict[int, Holds]:
+    texts = _statements([record.pk for record in records if getattr(record, "hold_statements", False)])
+    return {
+        record.pk: Holds(
+            open_objection=bool(getattr(record, "hold_objection", False)),
+            repaired=bool(getattr(record, "hold_repaired", False)),
+            hidden_by_subject=bool(getattr(record, "hold_hidden", False)),
+            statements=texts.get(record.pk, []),
+        )
+        for record in records
+    }
 
 
 def holds_for(records: Sequence[Record], *, hiding_allowed: bool) -> dict[int, Holds]:
@@ -72,8 +120,27 @@ def record_facts(record: Record, openness: str, hold: Holds) -> RecordFacts:
     )
 
 
+def _flagged_holds(records: Sequence[Record]) -> dict[int, Holds]:
+    """Records carrying `hold_annotated` (any active annotation) and `hold_hidden` from their query:
+    the annotations are read, in one query, only for the flagged ones."""
+    flagged = [record for record in records if getattr(record, "hold_annotated", False)]
+    detail = holds_for(flagged, hiding_allowed=False)
+    holds = {record.pk: detail.get(record.pk, Holds()) for record in records}
+    for record in records:
+        holds[record.pk].hidden_by_subject = bool(getattr(record, "hold_hidden", False))
+    return holds
+
+
 def facts_for(records: Iterable[Record], *, hiding_allowed: bool) -> list[RecordFacts]:
-    """Facts for records fetched with their item (`select_related("item")`)."""
+    """Facts for records fetched with their item (`select_related("item")`), through `with_holds`,
+    from `public_rows`, or plain."""
     rows = list(records)
-    holds = holds_for(rows, hiding_allowed=hiding_allowed)
+    if rows and all(hasattr(record, "hold_annotated") for record in rows):
+        holds = _flagged_holds(rows)
+    elif rows and all(hasattr(record, "hold_objection") for record in rows):
+        if hiding_allowed and not all(hasattr(record, "hold_hidden") for record in rows):
+            raise ValueError("records were annotated by with_holds(hiding_allowed=False) but hiding is allowed")
+        holds = _annotated_holds(rows)
+    else:
+        holds = holds_for(rows, hiding_allowed=hiding_allowed)
     return [record_facts(record, record.item.openness, holds[record.pk]) for record in rows]

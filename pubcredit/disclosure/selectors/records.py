@@ -2,8 +2,10 @@
 
 SQL prefilters by conditions `decide` also applies (status, openness, period ends, the viewer's
 own subject, provider or items), so the filter can only drop what `decide` would withhold; then
-`decide` runs on every remaining record. Two queries (records with their items, annotations),
-plus one for hide requests where the pack allows hiding good information.
+`decide` runs on every remaining record. One query: records with their items and their holds
+(open objection, repair, hide request) as EXISTS columns; a second only when a record carries
+annotations to read. The PUBLIC path uses the same conditions in one hand-written query
+(`public_rows`), since it serves the portal and the public API at high rates.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pubcredit.core.errors import DomainError, PermissionDenied
 from pubcredit.disclosure import rules
 from pubcredit.disclosure.models.outcomes import HideRequest
 from pubcredit.disclosure.rules import Decision, decide
-from pubcredit.disclosure.selectors.facts import facts_for
+from pubcredit.disclosure.selectors.facts import facts_for, with_holds
+from pubcredit.disclosure.selectors.public_rows import public_rows
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Record, RecordStatus, RecordVersion
@@ -26,8 +29,29 @@ from pubcredit.records.rules import CLASS_LABELS, KIND_LABELS
 from pubcredit.subjects.models import Subject
 
 _KEPT = (RecordStatus.ACTIVE, RecordStatus.ARCHIVED)
-# Item columns neither the decision nor the pages need.
-_ITEM_DEFERRED = ("item__description", "item__legal_basis", "item__period_rule")
+# What the decision and the pages read; the rest (timestamps, batch, basis, item texts) stays unread.
+_RECORD_COLUMNS = (
+    "subject_id",
+    "subject_kind",
+    "item",
+    "item_code",
+    "provider_id",
+    "source_ref",
+    "info_class",
+    "kind",
+    "tier",
+    "decided_on",
+    "end_date",
+    "data",
+    "status",
+    "version",
+    "self_declared",
+    "disclosure_ends_on",
+    "retention_ends_on",
+    "item__name",
+    "item__openness",
+    "item__fields",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +113,16 @@ def records_disclosed(
         records = _prefilter(viewer, subject, day, policy)
     if records is None:
         return []
-    rows = list(
-        records.select_related("item").defer(*_ITEM_DEFERRED).order_by("kind", "info_class", "-decided_on", "-id")
-    )
     hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    if viewer.kind is ViewerKind.PUBLIC and not include_withheld:
+        rows = public_rows(subject.pk, day, hiding_allowed=hiding_allowed)
+    else:
+        rows = list(
+            with_holds(records, hiding_allowed=hiding_allowed)
+            .select_related("item")
+            .only(*_RECORD_COLUMNS)
+            .order_by("kind", "info_class", "-decided_on", "-id")
+        )
     result: list[Disclosed] = []
     for record, facts in zip(rows, facts_for(rows, hiding_allowed=hiding_allowed), strict=True):
         decision = decide(facts, viewer, day, policy)

@@ -40,5 +40,20 @@ def test_expired_record_not_public(today, company):
 def test_queries_are_bounded(today, company, django_assert_max_num_queries):
     for _ in range(10):
         make_record(company)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         assert len(records_disclosed(viewer=PUBLIC, subject=company)) == 10
+
+
+@pytest.mark.django_db
+def test_statements_are_shown_and_read_in_one_more_query(today, company, django_assert_max_num_queries):
+    from pubcredit.records.models import Annotation
+
+    record = make_record(company)
+    make_record(company)
+    Annotation.objects.create(record=record, kind="statement", text="主体声明：已整改完毕", created_by_label="主体")
+    Annotation.objects.create(record=record, kind="note", text="旧附注", created_by_label="中心", active=False)
+    with django_assert_max_num_queries(2):
+        result = records_disclosed(viewer=PUBLIC, subject=company)
+    by_id = {entry.record.pk: entry.decision.annotations for entry in result}
+    assert by_id[record.pk] == ("主体声明：已整改完毕",)
+    assert len(by_id) == 2
