@@ -114,6 +114,7 @@ def build_bigcity(
         with psycopg.connect(url, autocommit=True) as conn:
             if _built(conn, subjects, records):
                 print(f"big city: reusing {url.rsplit('/', 1)[1]} ({subjects:,} subjects, {records:,} records)")
+                migrate(bench_env(url))  # migrations added since it was built
                 return url
     except psycopg.OperationalError:
         pass

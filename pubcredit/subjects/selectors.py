@@ -1,5 +1,6 @@
-"""Reads of subjects. Public search returns organisations only: whether natural persons may be
-found publicly is a disclosure decision (e.g. 西安 第十七条 makes their information non-public)."""
+"""Reads of subjects. Public search finds organisations by USCC or name fragment; natural persons
+only where the pack makes their information public (not 西安 第十七条), and only by whole name.
+Name fragments go through the bigram index of migrations 0002-0003 (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ SEARCH_MAX_LIMIT = 100
 # (kind, length, id) index that carries the name, before asking the bigram index: an index-only
 # scan of this many names costs about as much as the bigram index answering a few thousand.
 WALK_BUDGET = 50_000
+# PostgreSQL: names starting with a fragment are sorted whole up to this many (an index-only range
+# scan of the prefix index); beyond it they are walked in rank order instead.
+PREFIX_SORT_LIMIT = 20_000
 
 
 def _looks_like_code(text: str) -> bool:
@@ -103,6 +107,37 @@ def _walk_shortest(core: str, wanted: int) -> list[Subject] | None:
     return [by_id[pk] for pk in ids]
 
 
+def _leading_postgres(core: str, normalised: str, wanted: int) -> list[Subject]:
+    """PostgreSQL: organisations whose name starts with `core` (not the exact name), in rank order.
+
+    A prefix shared by up to PREFIX_SORT_LIMIT names is read whole from the prefix index (an
+    index-only range scan) and sorted; a more common one ("西安") is answered by walking the names
+    in rank order, where matches come at once.
+    """
+    qn = connection.ops.quote_name
+    table = qn(Subject._meta.db_table)
+    prefix = connection.ops.prep_for_like_query(core) + "%"
+    params = [SubjectKind.ORG.value, prefix, normalised]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id, count(*) OVER () FROM (SELECT id, name_normalized FROM "
+            f"{table} WHERE kind = %s AND name_normalized LIKE %s AND name_normalized <> %s LIMIT %s) AS p"
+            " ORDER BY length(p.name_normalized), p.id LIMIT %s",
+            [*params, PREFIX_SORT_LIMIT + 1, wanted],
+        )
+        rows = cursor.fetchall()
+        if rows and rows[0][1] > PREFIX_SORT_LIMIT:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE kind = %s AND name_normalized LIKE %s AND name_normalized <> %s"
+                " ORDER BY length(name_normalized), id LIMIT %s",
+                [*params, wanted],
+            )
+            rows = cursor.fetchall()
+    ids = [row[0] for row in rows]
+    by_id = Subject.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
 def _persons_searchable(on: date) -> bool:
     """Whether the pack lets natural persons be found publicly (e.g. not 西安 第十七条)."""
     return get_policy(on=on).flag("disclosure.person_info_public")
@@ -135,11 +170,17 @@ def subject_search(query: str, *, limit: int = 20) -> list[Subject]:
         exact = Subject.objects.filter(kind=kind, name_normalized=normalised).order_by("id")
         found += list(exact[: limit - len(found)])
     orgs = Subject.objects.filter(kind=SubjectKind.ORG).annotate(name_length=Length("name_normalized"))
-    leading = orgs.filter(name_normalized__startswith=core).exclude(name_normalized=normalised).order_by(*by_length)
-    found += list(leading[: limit - len(found)])
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        found += _leading_postgres(core, normalised, limit - len(found))
+    else:
+        leading = orgs.filter(name_normalized__startswith=core).exclude(name_normalized=normalised)
+        if _caseless(core):
+            # SQLite's LIKE ignores ASCII case and so cannot use the name index; a range can.
+            leading = leading.filter(name_normalized__gte=core, name_normalized__lt=core + "\U0010ffff")
+        found += _by_ids(leading.order_by(*by_length), limit - len(found))
     if len(found) >= limit:
         return found
-    postgres = connection.vendor == "postgresql"
     walked = _walk_shortest(core, limit - len(found)) if postgres else None
     if walked is not None:
         return found + walked
@@ -147,7 +188,15 @@ def subject_search(query: str, *, limit: int = 20) -> list[Subject]:
         # Ordered by an expression no index has, so that the planner reads the bigram index.
         orgs = Subject.objects.filter(kind=SubjectKind.ORG).annotate(name_length=Length("name_normalized") + 0)
     others = _name_matches(orgs, core).exclude(name_normalized__startswith=core).order_by(*by_length)
-    return found + list(others[: limit - len(found)])
+    return found + _by_ids(others, limit - len(found))
+
+
+def _by_ids(ranked: QuerySet[Subject], count: int) -> list[Subject]:
+    """The first `count` subjects of `ranked`, read as ids first: walking an index in rank order
+    then needs no table row for the names it passes over (an index-only scan on PostgreSQL)."""
+    ids = list(ranked.values_list("id", flat=True)[:count])
+    by_id = Subject.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
 
 
 def subject_get(subject_id: int) -> Subject:
