@@ -11,6 +11,7 @@ the property test compares this path with `decide` over every record.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.db import connection
@@ -46,8 +47,11 @@ _RECORD_FIELDS = tuple(f.attname for f in Record._meta.concrete_fields if f.attn
 _ITEM_FIELDS = tuple(f.attname for f in CatalogItem._meta.concrete_fields if f.attname in _ITEM_WANTED)
 _RECORD_DATA = _RECORD_FIELDS.index("data")
 _ITEM_SPECS = _ITEM_FIELDS.index("fields")
-_RECORD_JSON = Record._meta.get_field("data")
-_ITEM_JSON = CatalogItem._meta.get_field("fields")
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as the ORM would give it (PostgreSQL's jsonb arrives as text, as in Django)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _sql(hiding_allowed: bool) -> str:
@@ -82,9 +86,9 @@ def public_rows(subject_id: int, on: dt.date, *, hiding_allowed: bool) -> list[R
     rows: list[Record] = []
     for row in fetched:
         values: list[Any] = list(row[:n_record])
-        values[_RECORD_DATA] = _RECORD_JSON.from_db_value(values[_RECORD_DATA], None, connection)
+        values[_RECORD_DATA] = _json(values[_RECORD_DATA])
         item_values: list[Any] = list(row[n_record : n_record + n_item])
-        item_values[_ITEM_SPECS] = _ITEM_JSON.from_db_value(item_values[_ITEM_SPECS], None, connection)
+        item_values[_ITEM_SPECS] = _json(item_values[_ITEM_SPECS])
         record = Record.from_db(db, _RECORD_FIELDS, values)
         record._state.fields_cache["item"] = CatalogItem.from_db(db, _ITEM_FIELDS, item_values)
         record.hold_annotated = bool(row[n_record + n_item])  # type: ignore[attr-defined]
