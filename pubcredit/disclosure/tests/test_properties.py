@@ -163,3 +163,63 @@ def test_records_disclosed_to_the_public_matches_decide(
     by_id = {fact.record_id: fact for fact in facts_for(everything, hiding_allowed=True)}
     for entry in shown:
         assert_publicly_safe(by_id[entry.record.pk], on, pack, True)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    specs=record_specs,
+    kind=st.sampled_from([k for k in ViewerKind if k is not ViewerKind.PUBLIC]),
+    own=st.booleans(),
+    grant=st.sampled_from(("all", "first", "none")),
+    retention_days=st.none() | st.integers(0, 2000),
+    on=st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2034, 1, 1)),
+    pack=st.sampled_from(PACKS),
+)
+def test_records_disclosed_matches_decide_for_every_viewer(
+    specs: list[dict[str, Any]],
+    kind: ViewerKind,
+    own: bool,
+    grant: str,
+    retention_days: int | None,
+    on: dt.date,
+    pack: str,
+) -> None:
+    """The ORM prefilter of every non-public viewer keeps exactly what `decide` shows."""
+    subject = OrgSubjectFactory.create()
+    providers, codes = [], []
+    for spec in specs:
+        ends = spec["ends_after_days"]
+        end = None if ends is None else spec["decided_on"] + dt.timedelta(days=ends)
+        record = make_record(
+            subject,
+            openness=spec["openness"],
+            kind=spec["kind"],
+            info_class=spec["info_class"],
+            status=spec["status"],
+            tier=spec["tier"],
+            decided_on=spec["decided_on"],
+            disclosure_ends_on=end,
+            retention_ends_on=None if end is None or retention_days is None else end + dt.timedelta(retention_days),
+        )
+        providers.append(record.provider_id)
+        codes.append(record.item_code)
+    items = {"all": frozenset(codes), "first": frozenset(codes[:1]), "none": frozenset()}[grant]
+    viewer = Viewer(
+        kind=kind,
+        label="查询者",
+        subject_id=subject.pk if own else subject.pk + 1,
+        organisation_id=providers[0] if own else None,
+        items=items,
+    )
+    with override_settings(PUBCREDIT_POLICY=pack):
+        shown = records_disclosed(viewer=viewer, subject=subject, on=on)
+        policy = get_policy(on=on)
+        everything = list(Record.objects.filter(subject=subject).select_related("item"))
+        expected = {
+            fact.record_id
+            for fact in facts_for(everything, hiding_allowed=True)
+            if decide(fact, viewer, on, policy).shown
+        }
+    assert {entry.record.pk for entry in shown} == expected
+    assert all(entry.record.status not in ("purged", "withdrawn") for entry in shown)
