@@ -228,7 +228,8 @@ def _public(facts: RecordFacts, on: dt.date, policy: PolicyLike) -> Decision:
         reason = _cite(policy, "disclosure.person_info_public", "自然人的信用信息属非公开信息")
         return Decision(False, RESTRICTED, (), (reason,))
     if facts.status == STATUS_ARCHIVED:
-        reason = _cite(policy, "disclosure.after_period_org", "披露期限届满，已转为档案保存，不再披露")
+        key = "disclosure.after_period_person" if facts.subject_kind == "person" else "disclosure.after_period_org"
+        reason = _cite(policy, key, "披露期限届满，已转为档案保存，不再披露")
         return Decision(False, ARCHIVED, (), (reason,))
     if facts.status != STATUS_ACTIVE:
         return Decision(False, WITHHELD, (), (_fact("record.status", facts.status, "记录状态不允许公开"),))

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from pubcredit.accounts.tests.factories import SubjectAccountFactory
+from pubcredit.accounts.tests.factories import ProviderClerkFactory, SubjectAccountFactory
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.disclosure.models.outcomes import HideState, Tombstone
 from pubcredit.disclosure.selectors.records import records_disclosed
@@ -39,9 +39,10 @@ def test_xian_withholds_good_information_at_once(pack):
         assert len(records_disclosed(viewer=PUBLIC, subject=account.subject)) == 1
 
 
-def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_holiday(pack):
+def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_holiday(pack, mailoutbox):
     account = SubjectAccountFactory.create()
-    good = make_record(account.subject, kind="good", info_class="commendation")
+    clerk = ProviderClerkFactory.create()
+    good = make_record(account.subject, kind="good", info_class="commendation", by=clerk.organisation)
     with pack("yuanbaoshan"), _at(dt.date(2026, 9, 29)):
         request = hide_request_create(actor=account, record=good)
         # 9-30, then 10-01..10-07 off, 10-08, 10-09, 10-10 (make-up Saturday), 10-12.
@@ -56,6 +57,8 @@ def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_ho
         good.refresh_from_db()
         assert good.status == "purged" and good.data == {}
         assert Tombstone.objects.get(record_id=good.pk).article == "元宝山 第二十八条"
+        assert [m.to for m in mailoutbox] == [[clerk.email]]
+        assert f"记录 {good.pk}" in mailoutbox[0].body and "元宝山 第二十八条" in mailoutbox[0].body
         assert disclosure_sweep(on=dt.date(2026, 10, 12)).changed == 0
 
 
