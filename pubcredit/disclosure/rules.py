@@ -179,6 +179,28 @@ def retention_end(facts: RecordFacts) -> dt.date | None:
     return max(facts.retention_ends_on, facts.disclosure_ends_on)
 
 
+def query_end(facts: RecordFacts, policy: PolicyLike) -> tuple[dt.date | None, Reason]:
+    """The last day an authorised or sharing query may see the record, and the rule that set it.
+
+    The stored retention end, and for a person's record no later than
+    `disclosure.person_purge_after_years` from the period start (西安 第二十二条: 个人信用信息查询期限
+    一般为五年).
+    """
+    end = retention_end(facts)
+    reason = _fact(
+        "record.retention_ends_on",
+        end.isoformat() if end else None,
+        f"保存和授权查询至 {end.isoformat()}" if end else "长期保存",
+    )
+    years = policy.param("disclosure.person_purge_after_years").value if facts.subject_kind == "person" else None
+    if isinstance(years, int) and not isinstance(years, bool):
+        limit = add_months(period_start(facts, policy), 12 * years)
+        if end is None or limit < end:
+            text = f"自然人信用信息查询期限为{years}年，至 {limit.isoformat()}"
+            return limit, _cite(policy, "disclosure.person_purge_after_years", text)
+    return end, reason
+
+
 def _status_gone(facts: RecordFacts, policy: PolicyLike) -> Decision | None:
     if facts.status == STATUS_PURGED:
         key = "disclosure.after_period_person" if facts.subject_kind == "person" else "disclosure.after_period_org"
@@ -284,12 +306,7 @@ def _granted(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyLike
     if facts.openness == OPEN_SHARING_ONLY and viewer.kind is not ViewerKind.SHARING:
         reason = _fact("catalog.openness", facts.openness, f"目录项 {facts.item_code} 仅用于政务共享")
         return Decision(False, RESTRICTED, (), (reason,))
-    end = retention_end(facts)
-    end_reason = _fact(
-        "record.retention_ends_on",
-        end.isoformat() if end else None,
-        f"保存和授权查询至 {end.isoformat()}" if end else "长期保存",
-    )
+    end, end_reason = query_end(facts, policy)
     if end is not None and on > end:
         return Decision(False, EXPIRED, (), (end_reason,))
     state, annotations, reasons = _holds(facts, policy)

@@ -178,3 +178,14 @@ def test_viewer_scopes():
     assert not under("xian", BASE, replace(provider, organisation_id=4)).shown
     operator = under("xian", replace(BASE, open_objection=True), OPERATOR)
     assert operator.shown and operator.state == "suspended"
+
+
+def test_xian_person_queries_end_after_five_years_from_the_period_start():
+    facts = replace(BASE, subject_kind="person", end_date=dt.date(2020, 2, 29), decided_on=dt.date(2020, 1, 6))
+    authorised = Viewer(kind=ViewerKind.AUTHORISED, label="银行", items=frozenset({"CF"}))
+    assert under("xian", facts, authorised, on=dt.date(2025, 2, 28)).shown
+    late = under("xian", facts, authorised, on=dt.date(2025, 3, 1))
+    assert late.state == "expired"
+    assert (late.reasons[0].key, late.reasons[0].article) == ("disclosure.person_purge_after_years", "西安 第二十二条")
+    assert under("nantong", facts, authorised, on=dt.date(2025, 3, 1)).shown  # no such limit in 南通
+    assert under("xian", replace(facts, subject_kind="org"), authorised, on=dt.date(2025, 3, 1)).shown
