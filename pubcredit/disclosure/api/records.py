@@ -18,12 +18,12 @@ from pubcredit.accounts.auth import ApiTokenAuth, SessionOrTokenAuth
 from pubcredit.accounts.services import AuthenticationFailed
 from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.disclosure.api.schemas import SubjectRecordOut
+from pubcredit.disclosure.selectors.public_rows import public_subject
 from pubcredit.disclosure.selectors.records import Disclosed, ShownField, group_disclosed, records_disclosed
 from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject, SubjectKind
-from pubcredit.subjects.selectors import subject_find_by_uscc
 
 router = Router(tags=["信用记录披露"])
 
@@ -105,7 +105,7 @@ def _may_explain(request: HttpRequest) -> bool:
 
 @router.get("/subjects/{uscc}/record", response=SubjectRecordOut, summary="组织的公开信用记录（按性质和类别分组）")
 def public_record(request: HttpRequest, uscc: str, explain: bool = False) -> HttpResponse:
-    subject = subject_find_by_uscc(uscc.strip().upper())
+    subject = public_subject(uscc)
     if subject is None or subject.kind != SubjectKind.ORG:
         raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
     if explain and not _may_explain(request):

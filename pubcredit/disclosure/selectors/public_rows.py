@@ -20,6 +20,8 @@ from pubcredit.catalog.models import CatalogItem
 from pubcredit.disclosure.models.outcomes import HideRequest, HideState
 from pubcredit.disclosure.rules import OPEN_PUBLIC
 from pubcredit.records.models import Annotation, Record, RecordStatus
+from pubcredit.subjects.identifiers import normalise_code
+from pubcredit.subjects.models import Subject
 
 _RECORD_WANTED = {
     "id",
@@ -84,14 +86,33 @@ def public_rows(subject_id: int, on: dt.date, *, hiding_allowed: bool) -> list[R
     db = connection.alias
     n_record, n_item = len(_RECORD_FIELDS), len(_ITEM_FIELDS)
     rows: list[Record] = []
+    items: dict[int, CatalogItem] = {}
     for row in fetched:
         values: list[Any] = list(row[:n_record])
         values[_RECORD_DATA] = _json(values[_RECORD_DATA])
-        item_values: list[Any] = list(row[n_record : n_record + n_item])
-        item_values[_ITEM_SPECS] = _json(item_values[_ITEM_SPECS])
+        item_id = row[n_record]
+        item = items.get(item_id)
+        if item is None:  # a subject's records share a few catalogue versions: build each once
+            item_values: list[Any] = list(row[n_record : n_record + n_item])
+            item_values[_ITEM_SPECS] = _json(item_values[_ITEM_SPECS])
+            item = items[item_id] = CatalogItem.from_db(db, _ITEM_FIELDS, item_values)
         record = Record.from_db(db, _RECORD_FIELDS, values)
-        record._state.fields_cache["item"] = CatalogItem.from_db(db, _ITEM_FIELDS, item_values)
+        record._state.fields_cache["item"] = item
         record.hold_annotated = bool(row[n_record + n_item])  # type: ignore[attr-defined]
         record.hold_hidden = bool(row[n_record + n_item + 1])  # type: ignore[attr-defined]
         rows.append(record)
     return rows
+
+
+_SUBJECT_FIELDS = tuple(
+    f.attname for f in Subject._meta.concrete_fields if f.attname in {"id", "kind", "name", "uscc", "district"}
+)
+_SUBJECT_SQL = f"SELECT {', '.join(_SUBJECT_FIELDS)} FROM {Subject._meta.db_table} WHERE uscc = %s"
+
+
+def public_subject(uscc: str) -> Subject | None:
+    """The subject holding a USCC with the columns a public answer shows (no identifiers of persons)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBJECT_SQL, [normalise_code(uscc)])
+        row = cursor.fetchone()
+    return None if row is None else Subject.from_db(connection.alias, _SUBJECT_FIELDS, list(row))

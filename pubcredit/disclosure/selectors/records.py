@@ -60,12 +60,17 @@ class Disclosed:
     decision: Decision
 
 
+def _persons_hidden(subject: Subject, policy: Policy) -> bool:
+    """西安 第十七条: a person's records are not public at all where the pack says so."""
+    return subject.kind == "person" and policy.param("disclosure.person_info_public").value is False
+
+
 def _prefilter(viewer: Viewer, subject: Subject, on: dt.date, policy: Policy) -> QuerySet[Record] | None:
     """Necessary conditions of a shown record for this viewer, or None when nothing can be shown."""
     records = Record.objects.filter(subject=subject)
     kind = viewer.kind
     if kind is ViewerKind.PUBLIC:
-        if subject.kind == "person" and policy.param("disclosure.person_info_public").value is False:
+        if _persons_hidden(subject, policy):
             return None
         return records.filter(
             Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=on),
@@ -105,17 +110,21 @@ def records_disclosed(
     """
     day = on or timezone.localdate()
     policy = get_policy(on=day)
+    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
     if include_withheld:
         if viewer.kind is not ViewerKind.OPERATOR:
             raise PermissionDenied("仅信用中心工作人员可查看未公开记录及其原因", field="include_withheld")
         records: QuerySet[Record] | None = Record.objects.filter(subject=subject)
+    elif viewer.kind is ViewerKind.PUBLIC:
+        records = None
     else:
         records = _prefilter(viewer, subject, day, policy)
-    if records is None:
-        return []
-    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
     if viewer.kind is ViewerKind.PUBLIC and not include_withheld:
+        if _persons_hidden(subject, policy):
+            return []
         rows = public_rows(subject.pk, day, hiding_allowed=hiding_allowed)
+    elif records is None:
+        return []
     else:
         rows = list(
             with_holds(records, hiding_allowed=hiding_allowed)

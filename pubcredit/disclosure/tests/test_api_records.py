@@ -88,3 +88,11 @@ def test_self_query_refused_without_a_subject(today):
     response = browser.get("/api/v1/me/record")
     assert response.status_code == 403
     assert Client().get("/api/v1/me/record").status_code == 401
+
+
+def test_uscc_typed_in_lower_case_or_full_width_finds_the_subject(today, company):
+    make_record(company)
+    full_width = company.uscc.lower().translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    for typed in (company.uscc.lower(), full_width):
+        response = Client().get(f"/api/v1/subjects/{typed}/record")
+        assert response.status_code == 200 and response.json()["subject"]["id"] == company.pk
