@@ -65,18 +65,11 @@ def _persons_hidden(subject: Subject, policy: Policy) -> bool:
     return subject.kind == "person" and policy.param("disclosure.person_info_public").value is False
 
 
-def _prefilter(viewer: Viewer, subject: Subject, on: dt.date, policy: Policy) -> QuerySet[Record] | None:
-    """Necessary conditions of a shown record for this viewer, or None when nothing can be shown."""
+def _prefilter(viewer: Viewer, subject: Subject, on: dt.date) -> QuerySet[Record] | None:
+    """Necessary conditions of a shown record for a non-public viewer, or None when nothing can be
+    shown. (The PUBLIC viewer's conditions are in `public_rows`.)"""
     records = Record.objects.filter(subject=subject)
     kind = viewer.kind
-    if kind is ViewerKind.PUBLIC:
-        if _persons_hidden(subject, policy):
-            return None
-        return records.filter(
-            Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=on),
-            status=RecordStatus.ACTIVE,
-            item__openness=rules.OPEN_PUBLIC,
-        )
     if kind is ViewerKind.SUBJECT:
         return records.filter(status__in=_KEPT) if viewer.subject_id == subject.pk else None
     if kind is ViewerKind.PROVIDER:
@@ -111,21 +104,16 @@ def records_disclosed(
     day = on or timezone.localdate()
     policy = get_policy(on=day)
     hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
-    if include_withheld:
-        if viewer.kind is not ViewerKind.OPERATOR:
-            raise PermissionDenied("仅信用中心工作人员可查看未公开记录及其原因", field="include_withheld")
-        records: QuerySet[Record] | None = Record.objects.filter(subject=subject)
-    elif viewer.kind is ViewerKind.PUBLIC:
-        records = None
-    else:
-        records = _prefilter(viewer, subject, day, policy)
-    if viewer.kind is ViewerKind.PUBLIC and not include_withheld:
+    if include_withheld and viewer.kind is not ViewerKind.OPERATOR:
+        raise PermissionDenied("仅信用中心工作人员可查看未公开记录及其原因", field="include_withheld")
+    if viewer.kind is ViewerKind.PUBLIC:
         if _persons_hidden(subject, policy):
             return []
         rows = public_rows(subject.pk, day, hiding_allowed=hiding_allowed)
-    elif records is None:
-        return []
     else:
+        records = Record.objects.filter(subject=subject) if include_withheld else _prefilter(viewer, subject, day)
+        if records is None:
+            return []
         rows = list(
             with_holds(records, hiding_allowed=hiding_allowed)
             .select_related("item")
