@@ -15,8 +15,6 @@ from pubcredit.catalog.models import CatalogItem
 from pubcredit.records.models import DisclosureBasis, Record, RecordVersion
 from pubcredit.subjects.models import Subject
 
-_items: dict[tuple[str, str, str, str], CatalogItem] = {}
-
 
 def catalog_item(*, openness: str = "public", info_class: str = "supervision", kind: str = "bad") -> CatalogItem:
     code = f"T{openness[:2].upper()}{info_class[:3].upper()}{kind[:2].upper()}"
