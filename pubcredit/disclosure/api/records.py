@@ -120,6 +120,6 @@ def public_record(request: HttpRequest, uscc: str, explain: bool = False) -> Htt
     auth=SessionOrTokenAuth(scope="query"),
     summary="本人信用记录查询（含非公开信息；信息主体账号或本单位令牌）",
 )
-def my_record(request: HttpRequest) -> dict[str, Any]:
-    subject, disclosed = record_self_query(actor=request.auth)  # type: ignore[attr-defined]
+def my_record(request: HttpRequest, confirm_charge: bool = False) -> dict[str, Any]:
+    subject, disclosed = record_self_query(actor=request.auth, confirm_charge=confirm_charge)  # type: ignore[attr-defined]
     return _body(subject, disclosed, public=False, explain=False)

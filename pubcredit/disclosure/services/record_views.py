@@ -14,6 +14,7 @@ from pubcredit.accounts.models import ApiClient
 from pubcredit.core.errors import PermissionDenied
 from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.records import Disclosed, records_disclosed
+from pubcredit.disclosure.services.charges import query_charge_assess
 from pubcredit.disclosure.services.query_log import query_log_write
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.subjects.models import Subject
@@ -51,12 +52,19 @@ def _viewer(actor: Actor, kind: ViewerKind, subject: Subject, purpose: str) -> V
     )
 
 
-def record_self_query(*, actor: Actor, on: dt.date | None = None) -> tuple[Subject, list[Disclosed]]:
-    """The signed-in subject's full record, non-public items and history included."""
+def record_self_query(
+    *, actor: Actor, confirm_charge: bool = False, on: dt.date | None = None
+) -> tuple[Subject, list[Disclosed]]:
+    """The signed-in subject's full record, non-public items and history included.
+
+    Where the pack makes queries paid (杏花岭 第十一条), a self-query beyond the year's free ones
+    raises `ChargeNotConfirmed` until the subject confirms it (`confirm_charge`).
+    """
     subject = own_subject(actor)
     if subject is None:
         raise PermissionDenied("只有经过身份核验的信息主体账号可以查询本人信用记录")
     viewer = _viewer(actor, ViewerKind.SUBJECT, subject, "查询本人信用记录")
+    query_charge_assess(actor=actor, viewer=viewer, subject=subject, confirmed=confirm_charge, on=on)
     disclosed = records_disclosed(viewer=viewer, subject=subject, on=on)
     query_log_write(viewer=viewer, subject=subject, item_codes=[d.record.item_code for d in disclosed])
     return subject, disclosed

@@ -168,3 +168,28 @@ def test_an_authorised_query_by_a_paying_requester_needs_confirmation(settings) 
     assert answered.status_code == 200, answered.json()
     assert [r["id"] for r in answered.json()["subject"]["records"]] == [record.pk]
     assert QueryCharge.objects.get().charged is True
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC), tick=False)
+def test_the_self_query_page_asks_before_a_charged_look(settings) -> None:
+    from django.test import Client
+
+    from pubcredit.disclosure.models.query_log import QueryLogEntry
+
+    settings.PUBCREDIT_POLICY = "xinghualing"
+    account = SubjectAccountFactory.create()
+    client = Client()
+    client.force_login(account)
+    first = client.get("/me/record/")
+    assert "我的信用记录" in first.content.decode()  # the year's free self-query
+    second = client.get("/me/record/")
+    assert "确认收费查询" in second.content.decode() and "杏花岭 第十一条" in second.content.decode()
+    assert QueryLogEntry.objects.count() == 1  # asking is not looking
+    third = client.post("/me/record/", {"confirm_charge": "1"})
+    assert "我的信用记录" in third.content.decode()
+    assert QueryLogEntry.objects.count() == 2
+    assert list(QueryCharge.objects.order_by("id").values_list("charged", flat=True)) == [False, True]
+    api = client.get("/api/v1/me/record")
+    assert api.status_code == 400 and api.json()["code"] == "charge_not_confirmed"
+    assert client.get("/api/v1/me/record?confirm_charge=true").status_code == 200

@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pubcredit.core.errors import DomainError, PermissionDenied
 from pubcredit.disclosure.selectors.hiding import hide_requests_by_record, hiding_allowed
 from pubcredit.disclosure.selectors.query_log import query_log_for_subject
 from pubcredit.disclosure.selectors.records import group_disclosed, record_histories
+from pubcredit.disclosure.services.charges import ChargeNotConfirmed
 from pubcredit.disclosure.services.hiding import hide_request_create
 from pubcredit.disclosure.services.record_views import own_subject, record_self_query
 from pubcredit.records.models import Record
@@ -26,11 +27,16 @@ from pubcredit.records.models import Record
 QUERY_LOG_LIMIT = 200
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def my_record(request: HttpRequest) -> HttpResponse:
+    """GET looks; where queries are paid and the free ones are used, the page asks first and the
+    confirmation comes back as a POST (杏花岭 第十一条)."""
+    confirmed = request.method == "POST" and request.POST.get("confirm_charge") == "1"
     try:
-        subject, disclosed = record_self_query(actor=request.user)
+        subject, disclosed = record_self_query(actor=request.user, confirm_charge=confirmed)
+    except ChargeNotConfirmed as exc:
+        return render(request, "disclosure/records/charge_confirm.html", {"message": exc.message})
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     may_hide, hide_article = hiding_allowed()
