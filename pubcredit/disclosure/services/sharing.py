@@ -25,7 +25,7 @@ from pubcredit.core.roles import Role
 from pubcredit.disclosure import access_rules
 from pubcredit.disclosure.access_rules import GrantFacts, Refusal, Use
 from pubcredit.disclosure.models.access import SharingAgreement, SharingAgreementState
-from pubcredit.disclosure.models.query_log import QueryLogEntry, QueryOutcome
+from pubcredit.disclosure.models.query_log import QueryOutcome
 from pubcredit.disclosure.selectors.access import records_disclosed_many
 from pubcredit.disclosure.selectors.records import Disclosed
 from pubcredit.disclosure.services.access_parties import (
@@ -38,7 +38,7 @@ from pubcredit.disclosure.services.access_parties import (
     require_operator,
     viewer_for,
 )
-from pubcredit.disclosure.services.query_log import retain_until
+from pubcredit.disclosure.services.query_log import query_log_write_many
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.subjects.identifiers import normalise_code
 from pubcredit.subjects.models import Subject
@@ -226,49 +226,9 @@ def _masked(id_number: str) -> str:
 
 
 def _log_many(viewer: Viewer, subjects: Sequence[Subject], *, outcome: str, reason: str = "") -> None:
-    """One query-log entry per subject, written together, and one audit event for the call."""
-    if not subjects:
-        return
-    now = timezone.now()
-    until, article = retain_until(timezone.localdate(now))
-    codes = sorted(viewer.items or ())
-    with transaction.atomic():
-        QueryLogEntry.objects.bulk_create(
-            [
-                QueryLogEntry(
-                    created_at=now,
-                    viewer_label=audit_text(viewer.label)[:150],
-                    viewer_kind=str(viewer.kind),
-                    user_id=viewer.user_id,
-                    api_client_id=viewer.api_client_id,
-                    organisation_id=viewer.organisation_id,
-                    subject_id=subject.pk,
-                    item_codes=codes,
-                    purpose=viewer.purpose[:300],
-                    basis=viewer.basis[:200],
-                    outcome=outcome,
-                    reason=audit_text(reason)[:300],
-                    retain_until=until,
-                    retain_article=article[:100],
-                )
-                for subject in subjects
-            ],
-            batch_size=2_000,
-        )
-        audit_record(
-            actor=None,
-            action="disclosure.query.batch",
-            data={
-                "viewer": audit_text(viewer.label),
-                "viewer_kind": str(viewer.kind),
-                "api_client_id": viewer.api_client_id,
-                "user_id": viewer.user_id,
-                "basis": viewer.basis,
-                "subjects": len(subjects),
-                "items": codes,
-                "outcome": outcome,
-            },
-        )
+    query_log_write_many(
+        viewer=viewer, subjects=subjects, item_codes=viewer.items or (), outcome=outcome, reason=reason
+    )
 
 
 def sharing_query(
