@@ -9,10 +9,12 @@ agree on it. Everything here is pure: no database, no settings.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from pubcredit.core.crypto import mask_id_number
@@ -211,8 +213,18 @@ def parse_field_specs(raw: Any) -> list[FieldSpec]:
 
 
 def specs_from_json(raw: Sequence[Mapping[str, Any]]) -> list[FieldSpec]:
-    """Specs of an item already stored (validated when published)."""
-    return parse_field_specs(list(raw))
+    """Specs of an item already stored (validated when published).
+
+    Every page and answer that labels a record's values asks for them, many times a second, for
+    a handful of catalogue versions; parsing costs far more than serialising the list, so parsed
+    specs are kept per content (never per id: content is what they are parsed from).
+    """
+    return list(_specs_for_content(json.dumps(list(raw), ensure_ascii=False, sort_keys=True)))
+
+
+@lru_cache(maxsize=1024)
+def _specs_for_content(content: str) -> tuple[FieldSpec, ...]:
+    return tuple(parse_field_specs(json.loads(content)))
 
 
 # --- values -----------------------------------------------------------------------------------
