@@ -1,7 +1,7 @@
 """Record API: the public view of an organisation's record and the subject's self-query.
 
-Both answers go through `records_disclosed`; the public one costs two queries whatever the
-number of records (the subject; the records with their items and holds).
+Both answers go through the disclosure decision; the public one costs one query whatever the
+number of records (the subject with its records, their catalogue versions and holds).
 """
 
 from __future__ import annotations
@@ -18,16 +18,12 @@ from pubcredit.accounts.auth import ApiTokenAuth, SessionOrTokenAuth
 from pubcredit.accounts.services import AuthenticationFailed
 from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.disclosure.api.schemas import SubjectRecordOut
-from pubcredit.disclosure.selectors.public_rows import public_subject
-from pubcredit.disclosure.selectors.records import Disclosed, ShownField, group_disclosed, records_disclosed
+from pubcredit.disclosure.selectors.records import Disclosed, ShownField, group_disclosed, public_record_by_uscc
 from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query
-from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject, SubjectKind
 
 router = Router(tags=["信用记录披露"])
-
-PUBLIC_VIEWER = Viewer(kind=ViewerKind.PUBLIC, label="公众")
 
 
 def _body(subject: Subject, disclosed: list[Disclosed], *, public: bool, explain: bool) -> dict[str, Any]:
@@ -105,12 +101,11 @@ def _may_explain(request: HttpRequest) -> bool:
 
 @router.get("/subjects/{uscc}/record", response=SubjectRecordOut, summary="组织的公开信用记录（按性质和类别分组）")
 def public_record(request: HttpRequest, uscc: str, explain: bool = False) -> HttpResponse:
-    subject = public_subject(uscc)
-    if subject is None or subject.kind != SubjectKind.ORG:
-        raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
     if explain and not _may_explain(request):
         raise PermissionDenied("仅信用中心工作人员可查看判断依据（explain）", field="explain")
-    disclosed = records_disclosed(viewer=PUBLIC_VIEWER, subject=subject)
+    subject, disclosed = public_record_by_uscc(uscc)
+    if subject is None or subject.kind != SubjectKind.ORG:
+        raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
     return _json(_body(subject, disclosed, public=True, explain=explain))
 
 

@@ -57,7 +57,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _sql(vendor: str, hiding_allowed: bool) -> str:
+def _sql(vendor: str, hiding_allowed: bool, *, by_uscc: bool = False) -> str:
     """The subject's rows first (a materialised step), then their catalogue versions.
 
     The catalogue table is tiny and rarely changes, so PostgreSQL's autovacuum may never analyse it;
@@ -67,7 +67,11 @@ def _sql(vendor: str, hiding_allowed: bool) -> str:
     record, item = Record._meta.db_table, CatalogItem._meta.db_table
     annotation, hide = Annotation._meta.db_table, HideRequest._meta.db_table
     record_columns = ", ".join(_RECORD_FIELDS)
-    columns = ", ".join(f"r.{name}" for name in _RECORD_FIELDS) + ", " + ", ".join(f"i.{n}" for n in _ITEM_FIELDS)
+    columns = (
+        ", ".join(f"r.{name}" for name in _RECORD_FIELDS)
+        + ", "
+        + ", ".join(f"i.{n} AS catalog_{n}" for n in _ITEM_FIELDS)
+    )
     holds = f"EXISTS (SELECT 1 FROM {annotation} a WHERE a.record_id = r.id AND a.active)"
     hidden = (
         f"EXISTS (SELECT 1 FROM {hide} h WHERE h.record_id = r.id AND h.state <> '{HideState.CANCELLED}')"
@@ -75,19 +79,27 @@ def _sql(vendor: str, hiding_allowed: bool) -> str:
         else "0 = 1"
     )
     materialised = "MATERIALIZED " if vendor == "postgresql" else ""
+    rows = (
+        f"r AS {materialised}(SELECT {record_columns} FROM {record} "
+        f"WHERE subject_id = {'(SELECT id FROM s)' if by_uscc else '%s'} AND status = '{RecordStatus.ACTIVE}' "
+        "AND (disclosure_ends_on IS NULL OR disclosure_ends_on >= %s)), "
+        f"p AS (SELECT {columns}, {holds} AS hold_annotated, {hidden} AS hold_hidden "
+        f"FROM r JOIN {item} i ON i.id = r.item_id WHERE i.openness = '{OPEN_PUBLIC}')"
+    )
+    order = "ORDER BY p.kind, p.info_class, p.decided_on DESC, p.id DESC"
+    if not by_uscc:
+        return f"WITH {rows} SELECT p.* FROM p {order}"
+    subject_columns = ", ".join(f"s.{name}" for name in _SUBJECT_FIELDS)
+    # The subject's columns on every row, and one row with no record when it has none shown.
     return (
-        f"WITH r AS {materialised}(SELECT {record_columns} FROM {record} "
-        f"WHERE subject_id = %s AND status = '{RecordStatus.ACTIVE}' "
-        "AND (disclosure_ends_on IS NULL OR disclosure_ends_on >= %s)) "
-        f"SELECT {columns}, {holds}, {hidden} FROM r JOIN {item} i ON i.id = r.item_id "
-        f"WHERE i.openness = '{OPEN_PUBLIC}' "
-        "ORDER BY r.kind, r.info_class, r.decided_on DESC, r.id DESC"
+        f"WITH s AS {materialised}({_SUBJECT_SQL}), {rows} "
+        f"SELECT {subject_columns}, p.* FROM s LEFT JOIN p ON true {order}"
     )
 
 
-@lru_cache(maxsize=4)
-def _cached_sql(vendor: str, hiding_allowed: bool) -> str:
-    return _sql(vendor, hiding_allowed)
+@lru_cache(maxsize=8)
+def _cached_sql(vendor: str, hiding_allowed: bool, by_uscc: bool = False) -> str:
+    return _sql(vendor, hiding_allowed, by_uscc=by_uscc)
 
 
 def public_rows(subject_id: int, on: dt.date, *, hiding_allowed: bool) -> list[Record]:
@@ -97,6 +109,11 @@ def public_rows(subject_id: int, on: dt.date, *, hiding_allowed: bool) -> list[R
         sql = _cached_sql(connection.vendor, hiding_allowed)
         cursor.execute(sql, [subject_id, connection.ops.adapt_datefield_value(on)])
         fetched = cursor.fetchall()
+    return _records(fetched)
+
+
+def _records(fetched: list[tuple[Any, ...]]) -> list[Record]:
+    """Model instances from the rows, each catalogue version built once, holds attached."""
     db = connection.alias
     n_record, n_item = len(_RECORD_FIELDS), len(_ITEM_FIELDS)
     rows: list[Record] = []
@@ -124,9 +141,17 @@ _SUBJECT_FIELDS = tuple(
 _SUBJECT_SQL = f"SELECT {', '.join(_SUBJECT_FIELDS)} FROM {Subject._meta.db_table} WHERE uscc = %s"
 
 
-def public_subject(uscc: str) -> Subject | None:
-    """The subject holding a USCC with the columns a public answer shows (no identifiers of persons)."""
+def public_subject_rows(uscc: str, on: dt.date, *, hiding_allowed: bool) -> tuple[Subject | None, list[Record]]:
+    """The subject holding a USCC (only the columns a public answer shows, no identifiers of
+    persons) and its rows as `public_rows` gives them, in one round trip: the public look-up."""
     with connection.cursor() as cursor:
-        cursor.execute(_SUBJECT_SQL, [normalise_code(uscc)])
-        row = cursor.fetchone()
-    return None if row is None else Subject.from_db(connection.alias, _SUBJECT_FIELDS, list(row))
+        sql = _cached_sql(connection.vendor, hiding_allowed, True)
+        cursor.execute(sql, [normalise_code(uscc), connection.ops.adapt_datefield_value(on)])
+        fetched = cursor.fetchall()
+    if not fetched:
+        return None, []
+    n_subject = len(_SUBJECT_FIELDS)
+    subject = Subject.from_db(connection.alias, _SUBJECT_FIELDS, list(fetched[0][:n_subject]))
+    if fetched[0][n_subject] is None:  # the LEFT JOIN's row for a subject with nothing shown
+        return subject, []
+    return subject, _records([row[n_subject:] for row in fetched])

@@ -21,7 +21,7 @@ from pubcredit.disclosure import rules
 from pubcredit.disclosure.models.outcomes import HideRequest
 from pubcredit.disclosure.rules import Decision, decide
 from pubcredit.disclosure.selectors.facts import facts_for, with_holds
-from pubcredit.disclosure.selectors.public_rows import public_rows
+from pubcredit.disclosure.selectors.public_rows import public_rows, public_subject_rows
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Record, RecordStatus, RecordVersion
@@ -29,6 +29,7 @@ from pubcredit.records.rules import CLASS_LABELS, KIND_LABELS
 from pubcredit.subjects.models import Subject
 
 _KEPT = (RecordStatus.ACTIVE, RecordStatus.ARCHIVED)
+_PUBLIC = Viewer(kind=ViewerKind.PUBLIC, label="公众")
 # What the decision and the pages read; the rest (timestamps, batch, basis, item texts) stays unread.
 _RECORD_COLUMNS = (
     "subject_id",
@@ -120,12 +121,39 @@ def records_disclosed(
             .only(*_RECORD_COLUMNS)
             .order_by("kind", "info_class", "-decided_on", "-id")
         )
+    return _decided(rows, viewer, day, policy, hiding_allowed=hiding_allowed, include_withheld=include_withheld)
+
+
+def _decided(
+    rows: list[Record],
+    viewer: Viewer,
+    day: dt.date,
+    policy: Policy,
+    *,
+    hiding_allowed: bool,
+    include_withheld: bool = False,
+) -> list[Disclosed]:
     result: list[Disclosed] = []
     for record, facts in zip(rows, facts_for(rows, hiding_allowed=hiding_allowed), strict=True):
         decision = decide(facts, viewer, day, policy)
         if decision.shown or include_withheld:
             result.append(Disclosed(record, decision))
     return result
+
+
+def public_record_by_uscc(uscc: str, *, on: dt.date | None = None) -> tuple[Subject | None, list[Disclosed]]:
+    """The public look-up by USCC in one round trip: the subject, and its records the public sees.
+
+    The same prefilter and the same `decide` as `records_disclosed` for a PUBLIC viewer (a test
+    compares the two).
+    """
+    day = on or timezone.localdate()
+    policy = get_policy(on=day)
+    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    subject, rows = public_subject_rows(uscc, day, hiding_allowed=hiding_allowed)
+    if subject is None or _persons_hidden(subject, policy):
+        return subject, []
+    return subject, _decided(rows, _PUBLIC, day, policy, hiding_allowed=hiding_allowed)
 
 
 @dataclass(frozen=True, slots=True)
