@@ -3,26 +3,17 @@ through the services, so that every change is permission-checked and audited."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pubcredit.core.readonly_admin import ReadOnlyAdminMixin
 from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
 from pubcredit.disclosure.models.charges import QueryCharge
 from pubcredit.disclosure.models.outcomes import HideRequest, Tombstone
 from pubcredit.disclosure.models.query_log import QueryLogEntry
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class _ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(QueryLogEntry)

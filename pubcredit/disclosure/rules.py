@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
-from pubcredit.records.rules import TIERS, add_months
+from pubcredit.records.rules import TIERS, PolicyReader, add_months
 
 OPEN_PUBLIC = "public"
 OPEN_RESTRICTED = "restricted"
@@ -49,24 +48,6 @@ OUT_OF_SCOPE = "out_of_scope"
 
 #: The states that mean "past its period or removed": never shown to the public.
 GONE_STATES = frozenset({EXPIRED, ARCHIVED, PURGED, WITHDRAWN})
-
-
-class PolicyParamLike(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def value(self) -> object: ...
-
-    @property
-    def article(self) -> str: ...
-
-    @property
-    def pack(self) -> str: ...
-
-
-class PolicyLike(Protocol):
-    def param(self, key: str) -> PolicyParamLike: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +102,7 @@ class Decision:
         return [reason.as_dict() for reason in self.reasons]
 
 
-def _cite(policy: PolicyLike, key: str, text: str) -> Reason:
+def _cite(policy: PolicyReader, key: str, text: str) -> Reason:
     param = policy.param(key)
     return Reason(key, param.value, param.article, param.pack, text)
 
@@ -130,14 +111,14 @@ def _fact(key: str, value: object, text: str) -> Reason:
     return Reason(key, value, "", "record", text)
 
 
-def period_start(facts: RecordFacts, policy: PolicyLike) -> dt.date:
+def period_start(facts: RecordFacts, policy: PolicyReader) -> dt.date:
     """The day the period counts from under the pack (`disclosure.period_start`)."""
     if policy.param("disclosure.period_start").value == "end_date" and facts.end_date is not None:
         return facts.end_date
     return facts.decided_on
 
 
-def public_end(facts: RecordFacts, policy: PolicyLike) -> tuple[dt.date | None, Reason]:
+def public_end(facts: RecordFacts, policy: PolicyReader) -> tuple[dt.date | None, Reason]:
     """The last day of public disclosure and the rule that set it.
 
     The stored `disclosure_ends_on` (None = long term) was computed under the pack in force on the
@@ -179,7 +160,7 @@ def retention_end(facts: RecordFacts) -> dt.date | None:
     return max(facts.retention_ends_on, facts.disclosure_ends_on)
 
 
-def query_end(facts: RecordFacts, policy: PolicyLike) -> tuple[dt.date | None, Reason]:
+def query_end(facts: RecordFacts, policy: PolicyReader) -> tuple[dt.date | None, Reason]:
     """The last day an authorised or sharing query may see the record, and the rule that set it.
 
     The stored retention end, and for a person's record no later than
@@ -201,7 +182,7 @@ def query_end(facts: RecordFacts, policy: PolicyLike) -> tuple[dt.date | None, R
     return end, reason
 
 
-def _status_gone(facts: RecordFacts, policy: PolicyLike) -> Decision | None:
+def _status_gone(facts: RecordFacts, policy: PolicyReader) -> Decision | None:
     if facts.status == STATUS_PURGED:
         key = "disclosure.after_period_person" if facts.subject_kind == "person" else "disclosure.after_period_org"
         return Decision(False, PURGED, (), (_cite(policy, key, "记录已删除，只保留删除原因和依据"),))
@@ -210,7 +191,7 @@ def _status_gone(facts: RecordFacts, policy: PolicyLike) -> Decision | None:
     return None
 
 
-def _holds(facts: RecordFacts, policy: PolicyLike) -> tuple[str | None, list[str], list[Reason]]:
+def _holds(facts: RecordFacts, policy: PolicyReader) -> tuple[str | None, list[str], list[Reason]]:
     """Objections, repairs and hide requests: a withholding state (or None), annotations, reasons."""
     annotations: list[str] = list(facts.statements)
     reasons: list[Reason] = []
@@ -241,7 +222,7 @@ def _holds(facts: RecordFacts, policy: PolicyLike) -> tuple[str | None, list[str
     return state, annotations, reasons
 
 
-def _public(facts: RecordFacts, on: dt.date, policy: PolicyLike) -> Decision:
+def _public(facts: RecordFacts, on: dt.date, policy: PolicyReader) -> Decision:
     if facts.openness != OPEN_PUBLIC:
         label = "仅政务共享信息" if facts.openness == OPEN_SHARING_ONLY else "非公开信息"
         reason = _fact("catalog.openness", facts.openness, f"目录项 {facts.item_code} 为{label}，不对社会公开")
@@ -265,7 +246,7 @@ def _public(facts: RecordFacts, on: dt.date, policy: PolicyLike) -> Decision:
     return Decision(True, DISCLOSED, tuple(annotations), tuple(reasons))
 
 
-def _own_view(facts: RecordFacts, on: dt.date, policy: PolicyLike, *, who: str) -> Decision:
+def _own_view(facts: RecordFacts, on: dt.date, policy: PolicyReader, *, who: str) -> Decision:
     """The subject's or the provider's view: everything kept, with what the public sees annotated."""
     public = _public(facts, on, policy)
     _, annotations, hold_reasons = _holds(facts, policy)
@@ -296,7 +277,7 @@ _OWN_TEXT = {
 }
 
 
-def _granted(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyLike) -> Decision:
+def _granted(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyReader) -> Decision:
     """Authorised and sharing queries: only the granted items, within retention, holds applied."""
     items = viewer.items or frozenset()
     if facts.item_code not in items:
@@ -318,7 +299,7 @@ def _granted(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyLike
     return Decision(True, DISCLOSED, tuple(annotations), tuple(reasons))
 
 
-def decide(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyLike) -> Decision:
+def decide(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyReader) -> Decision:
     """Shown or withheld, with annotations and reasons, for `viewer` on `on` under `policy`.
 
     `policy` must be the policy in force on `on` (get_policy(on=on)): the question is what may be

@@ -7,28 +7,18 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from pubcredit.core.readonly_admin import ReadOnlyAdminMixin
 from pubcredit.records.models import Annotation, Record, RecordVersion
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RecordVersionInline(_ReadOnly, admin.TabularInline):
+class RecordVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RecordVersion
     extra = 0
     fields = ("version", "status", "decided_on", "end_date", "tier", "disclosure_ends_on", "changed_by_label", "reason")
     readonly_fields = fields
 
 
-class AnnotationInline(_ReadOnly, admin.TabularInline):
+class AnnotationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Annotation
     extra = 0
     fields = ("kind", "text", "article", "created_by_label", "created_at", "active")
@@ -36,7 +26,7 @@ class AnnotationInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(_ReadOnly, admin.ModelAdmin):
+class RecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "item_code",
@@ -61,7 +51,7 @@ class RecordAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(RecordVersion)
-class RecordVersionAdmin(_ReadOnly, admin.ModelAdmin):
+class RecordVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("record", "version", "status", "decided_on", "changed_by_label", "reason", "created_at")
     raw_id_fields = ("record",)
 
