@@ -7,8 +7,6 @@ outcome with its throughput.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,10 @@ from pubcredit.accounts.models import User
 from pubcredit.collection.models import BatchStatus
 from pubcredit.collection.services.batches import batch_submit_file
 from pubcredit.collection.services.uploads import orphan_files_purge, raw_uploads_purge
+from pubcredit.core.cli_args import iso_date
 from pubcredit.core.errors import DomainError
 
 SHOWN_PROBLEMS = 20
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -46,7 +38,7 @@ class Command(BaseCommand):
         purge = sub.add_parser(
             "purge-uploads", help="delete raw uploads past their retention period, and files no row refers to"
         )
-        purge.add_argument("--date", type=_date, help="the day to sweep for (default today)")
+        purge.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "purge-uploads":

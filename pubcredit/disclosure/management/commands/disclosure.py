@@ -5,22 +5,14 @@ Idempotent: a second run on the same day changes nothing. The demo runs it on a 
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from pubcredit.core.cli_args import iso_date
 from pubcredit.disclosure.services.query_log import query_log_purge
 from pubcredit.disclosure.services.sweep import disclosure_sweep
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -29,9 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sweep = sub.add_parser("sweep", help="archive or purge records whose period has ended; apply hide requests")
-        sweep.add_argument("--date", type=_date, help="the day to sweep for (default today)")
+        sweep.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
         purge = sub.add_parser("purge-query-log", help="delete query log entries past their retention")
-        purge.add_argument("--date", type=_date, help="the day to sweep for (default today)")
+        purge.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()

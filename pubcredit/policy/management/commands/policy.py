@@ -7,7 +7,7 @@ it; a new city's TOML file is checked with `policy check --dir` before it is cop
 from __future__ import annotations
 
 import unicodedata
-from argparse import ArgumentParser, ArgumentTypeError
+from argparse import ArgumentParser
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,17 +15,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pubcredit.core.cli_args import iso_date
 from pubcredit.core.errors import ConfigurationError
 from pubcredit.policy.loader import Pack, check_packs, load_packs
 from pubcredit.policy.params import Param, PolicyValue
 from pubcredit.policy.resolve import configured_pack_code, get_policy
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _width(text: str) -> int:
@@ -74,7 +68,7 @@ class Command(BaseCommand):
         actions.required = True
         show = actions.add_parser("show", help="every parameter of a pack: value, pack it came from, article")
         show.add_argument("pack", nargs="?", help="pack code (default: settings.PUBCREDIT_POLICY)")
-        show.add_argument("--on", type=_day, help="the date the values are in force (default: today)")
+        show.add_argument("--on", type=iso_date, help="the date the values are in force (default: today)")
         show.add_argument("--notes", action="store_true", help="print each value's note under it")
         show.add_argument("--dir", type=Path, help="read packs from this directory instead")
         check = actions.add_parser("check", help="validate every pack and report every problem")
