@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from pubcredit.records.rules import CLASS_LABELS, KIND_LABELS, TIERS
 
@@ -118,7 +119,23 @@ class Record(models.Model):
         ]
         indexes = [
             models.Index(fields=["subject", "status"], name="record_subject_status"),
-            models.Index(fields=["disclosure_ends_on", "status"], name="record_disclosure_sweep"),
+            # The expiry sweep: active records by their public end (archiving), and persons' kept
+            # records by the end of their retention (purging). Partial, so a daily run walks only
+            # what is still due and never the millions already archived.
+            models.Index(
+                fields=["disclosure_ends_on"],
+                condition=Q(status=RecordStatus.ACTIVE),
+                name="record_active_disclosure_end",
+            ),
+            models.Index(
+                Coalesce("retention_ends_on", "disclosure_ends_on"),
+                condition=Q(
+                    subject_kind="person",
+                    status__in=[RecordStatus.ACTIVE, RecordStatus.ARCHIVED],
+                    disclosure_ends_on__isnull=False,
+                ),
+                name="record_person_retention_end",
+            ),
             models.Index(fields=["provider", "created_at"], name="record_provider_created"),
             models.Index(fields=["item_code", "decided_on"], name="record_item_decided"),
         ]

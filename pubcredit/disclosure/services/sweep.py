@@ -10,7 +10,7 @@
   delete, 元宝山 第二十八条) is purged on the request's due day and the provider is told.
 
 Every step is a set-based UPDATE (or INSERT ... SELECT) over a window of `disclosure_ends_on`
-holding about CHUNK rows, driven by the (disclosure_ends_on, status) index, with the old status
+holding about CHUNK rows, driven by partial indexes on what is still due, with the old status
 in the WHERE clause (compare-and-swap): a second run on the same day finds nothing. One audit
 event per run, with the counts.
 """
@@ -75,9 +75,10 @@ def _as_date(value: Any) -> dt.date:
 def _windows(day: dt.date, statuses: str) -> Iterator[tuple[Any, Any]]:
     """Windows [lo, hi) of `disclosure_ends_on` before `day`, each holding about CHUNK rows in `statuses`.
 
-    Walking the (disclosure_ends_on, status) index window by window keeps every statement a range
-    scan that never revisits rows changed by an earlier window (linear, not quadratic, in a large
-    catch-up); a single day holding more than CHUNK rows is one window.
+    Walking the partial index of active records' public ends (`record_active_disclosure_end`) window
+    by window keeps every statement a range scan that never revisits rows changed by an earlier
+    window (linear, not quadratic, in a large catch-up), and never walks records already archived;
+    a single day holding more than CHUNK rows is one window.
     """
     ops = connection.ops
     lo: dt.date | None = None
@@ -152,35 +153,41 @@ def _purge(where: str, params: list[Any], *, now: Any, reason: str, article: str
         return int(cursor.rowcount)
 
 
+#: Persons' kept records past the end of their retention: the condition of the partial index
+#: `record_person_retention_end` written the same way, so the planner uses it.
+_PERSON_DUE = (
+    f"{_PERSON} AND status IN {_KEPT} AND disclosure_ends_on IS NOT NULL "
+    "AND COALESCE(retention_ends_on, disclosure_ends_on) < %s"
+)
+
+
 def _purge_persons(day: dt.date, now: Any, policy: Policy) -> int:
     """Persons' records past both the public and the retention end (retention_ends_on >= disclosure_ends_on).
 
-    Archived persons' records wait for their retention end, which no index covers, so each window
-    is first probed with one query along the index (ORDER BY keeps PostgreSQL from a sequential
-    scan) and purged only when it holds a due record.
+    Read along the partial index on the retention end, CHUNK ids at a time, each chunk purged under
+    the same condition (compare-and-swap); a day with nothing to purge is one index probe.
     """
     param = policy.param("disclosure.after_period_person")
     db_day = connection.ops.adapt_datefield_value(day)
     total = 0
-    for lo, hi in _windows(day, _KEPT):
-        window, params = _window_sql(lo, hi)
-        where = f"{window} AND {_PERSON} AND (retention_ends_on IS NULL OR retention_ends_on < %s)"
+    while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT 1 FROM {_RECORD} WHERE status IN {_KEPT} AND {where} ORDER BY disclosure_ends_on LIMIT 1",
-                [*params, db_day],
+                f"SELECT id FROM {_RECORD} WHERE {_PERSON_DUE} "
+                f"ORDER BY COALESCE(retention_ends_on, disclosure_ends_on) LIMIT {CHUNK}",
+                [db_day],
             )
-            if cursor.fetchone() is None:
-                continue
+            ids = [int(row[0]) for row in cursor.fetchall()]
+        if not ids:
+            return total
         total += _purge(
-            where,
-            [*params, db_day],
+            f"id IN ({', '.join(map(str, ids))}) AND {_PERSON_DUE}",
+            [db_day],
             now=now,
             reason="自然人信用信息查询期限届满，予以删除",
             article=param.article,
             pack=param.pack,
         )
-    return total
 
 
 def _apply_hides(day: dt.date, now: Any, policy: Policy) -> tuple[int, int]:
