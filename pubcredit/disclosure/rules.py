@@ -102,6 +102,21 @@ class Decision:
         return [reason.as_dict() for reason in self.reasons]
 
 
+HIDE_GOOD_KEY = "disclosure.subject_may_hide_good"
+PERSON_INFO_PUBLIC_KEY = "disclosure.person_info_public"
+
+
+def hiding_applies(policy: PolicyReader) -> bool:
+    """The pack lets a subject withhold or delete its own good information (西安 第二十一条,
+    元宝山 第二十八条), so hide requests count in the decision."""
+    return policy.param(HIDE_GOOD_KEY).value in ("withhold", "delete")
+
+
+def persons_public(policy: PolicyReader) -> bool:
+    """Natural persons' information may be public (西安 第十七条 says it may not)."""
+    return policy.param(PERSON_INFO_PUBLIC_KEY).value is not False
+
+
 def _cite(policy: PolicyReader, key: str, text: str) -> Reason:
     param = policy.param(key)
     return Reason(key, param.value, param.article, param.pack, text)
@@ -196,11 +211,9 @@ def _holds(facts: RecordFacts, policy: PolicyReader) -> tuple[str | None, list[s
     annotations: list[str] = list(facts.statements)
     reasons: list[Reason] = []
     state: str | None = None
-    if facts.hidden_by_subject and facts.kind == "good":
-        mode = policy.param("disclosure.subject_may_hide_good").value
-        if mode in ("withhold", "delete"):
-            state = HIDDEN_BY_SUBJECT
-            reasons.append(_cite(policy, "disclosure.subject_may_hide_good", "信息主体要求不披露其良好信息"))
+    if facts.hidden_by_subject and facts.kind == "good" and hiding_applies(policy):
+        state = HIDDEN_BY_SUBJECT
+        reasons.append(_cite(policy, HIDE_GOOD_KEY, "信息主体要求不披露其良好信息"))
     if facts.repaired and facts.kind == "bad":
         effect = policy.param("repair.after_repair").value
         if effect == "withhold":
@@ -227,8 +240,8 @@ def _public(facts: RecordFacts, on: dt.date, policy: PolicyReader) -> Decision:
         label = "仅政务共享信息" if facts.openness == OPEN_SHARING_ONLY else "非公开信息"
         reason = _fact("catalog.openness", facts.openness, f"目录项 {facts.item_code} 为{label}，不对社会公开")
         return Decision(False, RESTRICTED, (), (reason,))
-    if facts.subject_kind == "person" and policy.param("disclosure.person_info_public").value is False:
-        reason = _cite(policy, "disclosure.person_info_public", "自然人的信用信息属非公开信息")
+    if facts.subject_kind == "person" and not persons_public(policy):
+        reason = _cite(policy, PERSON_INFO_PUBLIC_KEY, "自然人的信用信息属非公开信息")
         return Decision(False, RESTRICTED, (), (reason,))
     if facts.status == STATUS_ARCHIVED:
         key = "disclosure.after_period_person" if facts.subject_kind == "person" else "disclosure.after_period_org"

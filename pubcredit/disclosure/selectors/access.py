@@ -44,7 +44,7 @@ def records_disclosed_many(
         raise ValueError(f"records_disclosed_many serves granted viewers only, not {viewer.kind}")
     day = on or timezone.localdate()
     policy = get_policy(on=day)
-    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    hiding_allowed = rules.hiding_applies(policy)
     items = sorted(viewer.items or ())
     result: dict[int, list[Disclosed]] = {subject.pk: [] for subject in subjects}
     if not items or not subjects:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from pubcredit.disclosure import rules
 from pubcredit.disclosure.models.outcomes import HideRequest, HideState
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject
@@ -17,5 +18,5 @@ def hide_requests_by_record(subject: Subject) -> dict[int, HideRequest]:
 
 def hiding_allowed() -> tuple[bool, str]:
     """Whether the pack in force today lets a subject hide its good information, and the article."""
-    param = get_policy(on=timezone.localdate()).param("disclosure.subject_may_hide_good")
-    return param.value in ("withhold", "delete"), param.article
+    policy = get_policy(on=timezone.localdate())
+    return rules.hiding_applies(policy), policy.param(rules.HIDE_GOOD_KEY).article

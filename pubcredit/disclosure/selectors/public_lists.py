@@ -52,11 +52,11 @@ def records_published(
         status=RecordStatus.ACTIVE,
         item__openness=rules.OPEN_PUBLIC,
     )
-    if policy.param("disclosure.person_info_public").value is False:
+    if not rules.persons_public(policy):
         candidates = candidates.filter(subject_kind="org")
     if before_id is not None:
         candidates = candidates.filter(pk__lt=before_id)
-    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    hiding_allowed = rules.hiding_applies(policy)
     entries: list[Published] = []
     last_id: int | None = None
     batch = max(limit, 50)

@@ -63,7 +63,7 @@ class Disclosed:
 
 def _persons_hidden(subject: Subject, policy: Policy) -> bool:
     """西安 第十七条: a person's records are not public at all where the pack says so."""
-    return subject.kind == "person" and policy.param("disclosure.person_info_public").value is False
+    return subject.kind == "person" and not rules.persons_public(policy)
 
 
 def _prefilter(viewer: Viewer, subject: Subject, on: dt.date) -> QuerySet[Record] | None:
@@ -104,7 +104,7 @@ def records_disclosed(
     """
     day = on or timezone.localdate()
     policy = get_policy(on=day)
-    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    hiding_allowed = rules.hiding_applies(policy)
     if include_withheld and viewer.kind is not ViewerKind.OPERATOR:
         raise PermissionDenied("仅信用中心工作人员可查看未公开记录及其原因", field="include_withheld")
     if viewer.kind is ViewerKind.PUBLIC:
@@ -149,7 +149,7 @@ def public_record_by_uscc(uscc: str, *, on: dt.date | None = None) -> tuple[Subj
     """
     day = on or timezone.localdate()
     policy = get_policy(on=day)
-    hiding_allowed = policy.param("disclosure.subject_may_hide_good").value in ("withhold", "delete")
+    hiding_allowed = rules.hiding_applies(policy)
     subject, rows = public_subject_rows(uscc, day, hiding_allowed=hiding_allowed)
     if subject is None or _persons_hidden(subject, policy):
         return subject, []
