@@ -88,7 +88,8 @@ def database(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
         }
     else:
-        config["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend, with the health check sent only to connections idle for a while.
+        config["ENGINE"] = "pubcredit.ops.postgresql"
         config.setdefault("OPTIONS", {})
         config["CONN_HEALTH_CHECKS"] = True
     return config

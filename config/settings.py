@@ -136,6 +136,9 @@ else:
 # regulation value; counted in the cache above (per process unless the cache is shared).
 PUBCREDIT_SEARCH_RATE = env.positive_int("PUBCREDIT_SEARCH_RATE", 30)
 PUBCREDIT_SEARCH_RATE_WINDOW = env.positive_int("PUBCREDIT_SEARCH_RATE_WINDOW", 60)
+# A PostgreSQL connection idle this many seconds is pinged before its next request's first query;
+# a busier one is not (pubcredit/ops/postgresql/base.py).
+PUBCREDIT_DB_PING_AFTER_SECONDS = env.positive_int("PUBCREDIT_DB_PING_AFTER_SECONDS", 5)
 
 EMAIL_BACKEND = os.environ.get("PUBCREDIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -102,14 +102,20 @@ def _cached_sql(vendor: str, hiding_allowed: bool, by_uscc: bool = False) -> str
     return _sql(vendor, hiding_allowed, by_uscc=by_uscc)
 
 
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one of this module's statements; prepared on PostgreSQL, where planning them costs
+    more than running them (pubcredit/ops/postgresql)."""
+    prepared = getattr(connection, "prepared_cursor", None)
+    with prepared() if prepared is not None else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def public_rows(subject_id: int, on: dt.date, *, hiding_allowed: bool) -> list[Record]:
     """Active records of public items not past their stored public end, with `item` loaded and the
     holds the facts builder reads (`hold_annotated`: any active annotation; `hold_hidden`)."""
-    with connection.cursor() as cursor:
-        sql = _cached_sql(connection.vendor, hiding_allowed)
-        cursor.execute(sql, [subject_id, connection.ops.adapt_datefield_value(on)])
-        fetched = cursor.fetchall()
-    return _records(fetched)
+    sql = _cached_sql(connection.vendor, hiding_allowed)
+    return _records(_fetch(sql, [subject_id, connection.ops.adapt_datefield_value(on)]))
 
 
 def _records(fetched: list[tuple[Any, ...]]) -> list[Record]:
@@ -144,10 +150,8 @@ _SUBJECT_SQL = f"SELECT {', '.join(_SUBJECT_FIELDS)} FROM {Subject._meta.db_tabl
 def public_subject_rows(uscc: str, on: dt.date, *, hiding_allowed: bool) -> tuple[Subject | None, list[Record]]:
     """The subject holding a USCC (only the columns a public answer shows, no identifiers of
     persons) and its rows as `public_rows` gives them, in one round trip: the public look-up."""
-    with connection.cursor() as cursor:
-        sql = _cached_sql(connection.vendor, hiding_allowed, True)
-        cursor.execute(sql, [normalise_code(uscc), connection.ops.adapt_datefield_value(on)])
-        fetched = cursor.fetchall()
+    sql = _cached_sql(connection.vendor, hiding_allowed, True)
+    fetched = _fetch(sql, [normalise_code(uscc), connection.ops.adapt_datefield_value(on)])
     if not fetched:
         return None, []
     n_subject = len(_SUBJECT_FIELDS)
