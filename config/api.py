@@ -47,13 +47,15 @@ def _register_routers() -> None:
     from pubcredit.records.api import router as records_router
     from pubcredit.subjects.api import router as subjects_router
 
+    # The public record look-up first: it is the most requested path, and URL resolution tries
+    # the patterns in order (no other pattern has the shape /v1/subjects/{uscc}/record).
+    api.add_router("/v1", disclosure_records_router)
     api.add_router("/v1/catalog", catalog_router)
     api.add_router("/v1/batches", batches_router)
     api.add_router("/v1/records", records_router)
     api.add_router("/v1/subjects", subjects_router)
     api.add_router("/v1/authorised-queries", authorised_router)
     api.add_router("/v1/sharing", sharing_router)
-    api.add_router("/v1", disclosure_records_router)
 
 
 _register_routers()

@@ -7,8 +7,8 @@ admin.site.site_header = "pubcredit 公共信用信息平台 管理"
 admin.site.site_title = "pubcredit 管理"
 
 urlpatterns = [
+    path("api/", api.urls),  # first: the API's public look-up is the most requested path
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
     path("collection/", include("pubcredit.collection.urls")),
     path("disclosure/access/", include("pubcredit.disclosure.access_urls")),
     path("me/", include("pubcredit.disclosure.views.record_urls")),

@@ -56,7 +56,12 @@ class CatalogItem(models.Model):
         return f"{self.code} {self.name}（第{self.version}版）"
 
     def field_specs(self) -> list[FieldSpec]:
-        return specs_from_json(self.fields)
+        """Parsed once per `fields` value this instance holds: the public read path shares one
+        instance per catalogue version across requests, and labels every record with it."""
+        memo = self.__dict__.get("_specs_memo")
+        if memo is None or memo[0] is not self.fields:
+            memo = self.__dict__["_specs_memo"] = (self.fields, tuple(specs_from_json(self.fields)))
+        return list(memo[1])
 
     def is_valid_on(self, on: dt.date) -> bool:
         return (

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pubcredit.catalog.fields import parse_data, parse_field_specs, parse_value
+from pubcredit.catalog.models import CatalogItem
 from pubcredit.core.errors import ValidationFailed
 
 SPECS = parse_field_specs(
@@ -125,3 +126,13 @@ def test_parse_value_never_raises_anything_but_value_error(text):
     for spec in SPECS:
         with contextlib.suppress(ValueError):
             parse_value(spec, text)
+
+
+def test_an_item_reparses_its_specs_when_its_fields_are_replaced():
+    """`CatalogItem.field_specs` keeps the parsed specs per `fields` value the instance holds."""
+    first = [{"name": "A", "label": "甲", "type": "text"}]
+    item = CatalogItem(code="T", version=1, fields=first)
+    assert [spec.label for spec in item.field_specs()] == ["甲"]
+    assert item.field_specs() == item.field_specs()
+    item.fields = [{"name": "A", "label": "乙", "type": "text"}]
+    assert [spec.label for spec in item.field_specs()] == ["乙"]

@@ -11,11 +11,12 @@ the property test compares this path with `decide` over every record.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from django.db import connection
+from django.db.models.base import ModelState
 
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.disclosure.models.outcomes import HideRequest, HideState
@@ -54,7 +55,28 @@ _ITEM_SPECS = _ITEM_FIELDS.index("fields")
 
 def _json(value: Any) -> Any:
     """A JSON column as the ORM would give it (PostgreSQL's jsonb arrives as text, as in Django)."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+@lru_cache(maxsize=256)
+def _item(db: str, values: tuple[Any, ...]) -> CatalogItem:
+    """One shared instance per catalogue version's content as fetched (the key holds the content
+    itself, so an edited version is a new key). Read-only here: the public path never writes."""
+    loaded = list(values)
+    loaded[_ITEM_SPECS] = _json(loaded[_ITEM_SPECS])
+    return CatalogItem.from_db(db, _ITEM_FIELDS, loaded)
+
+
+def _record(db: str, values: list[Any]) -> Record:
+    """`Record.from_db` without `Model.__init__`: the values go straight into the instance, as
+    `from_db` would put them (deferred fields load on access as usual). No signal receiver
+    watches records being loaded; at a dozen rows per look-up the constructor was a tenth of it."""
+    record = Record.__new__(Record)
+    record.__dict__.update(zip(_RECORD_FIELDS, values, strict=True))
+    record._state = ModelState()
+    record._state.adding = False
+    record._state.db = db
+    return record
 
 
 def _sql(vendor: str, hiding_allowed: bool, *, by_uscc: bool = False) -> str:
@@ -123,18 +145,11 @@ def _records(fetched: list[tuple[Any, ...]]) -> list[Record]:
     db = connection.alias
     n_record, n_item = len(_RECORD_FIELDS), len(_ITEM_FIELDS)
     rows: list[Record] = []
-    items: dict[int, CatalogItem] = {}
     for row in fetched:
         values: list[Any] = list(row[:n_record])
         values[_RECORD_DATA] = _json(values[_RECORD_DATA])
-        item_id = row[n_record]
-        item = items.get(item_id)
-        if item is None:  # a subject's records share a few catalogue versions: build each once
-            item_values: list[Any] = list(row[n_record : n_record + n_item])
-            item_values[_ITEM_SPECS] = _json(item_values[_ITEM_SPECS])
-            item = items[item_id] = CatalogItem.from_db(db, _ITEM_FIELDS, item_values)
-        record = Record.from_db(db, _RECORD_FIELDS, values)
-        record._state.fields_cache["item"] = item
+        record = _record(db, values)
+        record._state.fields_cache["item"] = _item(db, tuple(row[n_record : n_record + n_item]))
         record.hold_annotated = bool(row[n_record + n_item])  # type: ignore[attr-defined]
         record.hold_hidden = bool(row[n_record + n_item + 1])  # type: ignore[attr-defined]
         rows.append(record)

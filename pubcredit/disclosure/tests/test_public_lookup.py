@@ -52,3 +52,27 @@ def test_a_subject_with_nothing_public_and_an_unknown_uscc() -> None:
     assert found is not None and found.pk == subject.pk and disclosed == []
     assert len(queries) == 1
     assert public_record_by_uscc("91610000000000000X", on=ON) == (None, [])
+
+
+def test_an_edited_catalogue_version_is_read_afresh_and_rows_behave_as_records() -> None:
+    """The look-up shares one catalogue instance per version's content across requests: content
+    changed under the same id is a new instance, never a stale label."""
+    subject = OrgSubjectFactory.create()
+    record = make_record(subject, data={"CF_NR": "罚款人民币2万元"})
+    item = record.item
+    _, first = public_record_by_uscc(subject.uscc, on=ON)
+    labels = {spec.name: spec.label for spec in first[0].record.item.field_specs()}
+    assert first[0].record.item.name == item.name
+
+    renamed = [{**spec, "label": "处罚内容（新）"} if spec["name"] == "CF_NR" else spec for spec in item.fields]
+    type(item).objects.filter(pk=item.pk).update(name="改名后的目录项", fields=renamed)
+    _, second = public_record_by_uscc(subject.uscc, on=ON)
+    shown = second[0].record
+    assert shown.item.name == "改名后的目录项"
+    assert {spec.name: spec.label for spec in shown.item.field_specs()}["CF_NR"] == "处罚内容（新）"
+    assert labels["CF_NR"] != "处罚内容（新）"
+
+    # A row built by the look-up is a record like any other: a column it did not fetch loads on access.
+    assert shown.pk == record.pk and shown.data == {"CF_NR": "罚款人民币2万元"}
+    assert shown.created_at == record.created_at
+    assert not shown._state.adding and shown._state.db == "default"
