@@ -11,7 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("collection/", include("pubcredit.collection.urls")),
     path("disclosure/access/", include("pubcredit.disclosure.access_urls")),
+    path("me/notices/", include("pubcredit.notices.urls")),
     path("me/", include("pubcredit.disclosure.views.record_urls")),
+    path("objections/", include("pubcredit.objections.urls")),
+    path("repairs/", include("pubcredit.repairs.urls")),
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]

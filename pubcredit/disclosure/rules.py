@@ -70,6 +70,7 @@ class RecordFacts:
     provider_id: int
     version: int = 1
     open_objection: bool = False
+    objection_overdue: bool = False  # the provider missed its verification deadline (objection.provider_overdue)
     repaired: bool = False
     hidden_by_subject: bool = False
     statements: tuple[str, ...] = ()  # active statements and notes to show with the record
@@ -224,6 +225,10 @@ def _holds(facts: RecordFacts, policy: PolicyReader) -> tuple[str | None, list[s
             reasons.append(_cite(policy, "repair.after_repair", "已信用修复，在不良信息中予以标注"))
         else:
             reasons.append(_cite(policy, "repair.after_repair", "已信用修复，在数据库内注明（不对外标注）"))
+    if facts.objection_overdue:
+        state = state or SUSPENDED
+        text = "信息提供单位逾期未核查异议，平台暂停提供该记录查询"
+        reasons.append(_cite(policy, "objection.provider_overdue", text))
     if facts.open_objection:
         effect = policy.param("objection.effect_while_open").value
         if effect == "suspend":

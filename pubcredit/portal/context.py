@@ -26,6 +26,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
 
     from pubcredit.accounts.actors import actor_may
     from pubcredit.core.roles import Role
+    from pubcredit.notices.selectors import notices_unread_count
 
     user = getattr(request, "user", None)
     links: list[tuple[str, str]] = []
@@ -53,4 +54,6 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             links.append(("查询授权", reverse("access:authorisation_list")))
         if getattr(user, "organisation_id", None) and actor_may(user, Role.CONSUMER):
             links.append(("收到的授权", reverse("access:written_list")))
+        unread = notices_unread_count(user)
+        links.append((f"站内消息（{unread}）" if unread else "站内消息", reverse("notices:inbox")))
     return {"workspace_links": list(dict.fromkeys(links))}

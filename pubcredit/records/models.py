@@ -191,6 +191,9 @@ class AnnotationKind(models.TextChoices):
     OBJECTION = "objection", "异议标注"
     REPAIR = "repair", "信用修复标注"
     STATEMENT = "statement", "主体声明"
+    # The platform stops offering the record for query: its provider missed the objection
+    # verification deadline (南通 第十四条; pack key objection.provider_overdue = stop_query).
+    OVERDUE = "overdue", "逾期未核查暂停查询"
     NOTE = "note", "附注"
 
 

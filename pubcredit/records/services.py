@@ -484,6 +484,47 @@ def record_annotate(*, actor: Actor, record: Record, kind: str, text: str, artic
     return annotation
 
 
+_HOLD_KINDS = {AnnotationKind.OBJECTION, AnnotationKind.REPAIR, AnnotationKind.OVERDUE, AnnotationKind.STATEMENT}
+
+
+@transaction.atomic
+def record_hold_place(*, actor: Actor, record: Record, kind: str, text: str, article: str, workflow: str) -> Annotation:
+    """Put an objection, repair, provider-overdue or statement annotation on a record for a workflow.
+
+    Called by the objection and repair services only, after they have checked in their own
+    workflow that the actor may take the step (a subject filing an objection on its own record
+    may not annotate records directly). The audit event names the actor and the workflow case.
+    """
+    if kind not in _HOLD_KINDS:
+        raise ValidationFailed(f"标注类型“{kind}”不能由业务流程添加", field="kind")
+    if not text.strip():
+        raise ValidationFailed("标注内容不能为空", field="text")
+    user, label = actor_user_and_label(actor)
+    annotation = Annotation.objects.create(
+        record=record, kind=kind, text=text.strip(), article=article, created_by=user, created_by_label=label
+    )
+    _audit(actor, "records.hold.place", record, {"annotation": annotation.pk, "kind": kind, "workflow": workflow})
+    return annotation
+
+
+@transaction.atomic
+def record_hold_lift(*, actor: Actor, annotation: Annotation, reason: str, workflow: str) -> Annotation:
+    """End a hold placed by `record_hold_place` (the row is kept, inactive); idempotent."""
+    if not reason.strip():
+        raise ValidationFailed("撤销标注须说明原因", field="reason")
+    locked = Annotation.objects.select_for_update().select_related("record").get(pk=annotation.pk)
+    if locked.active:
+        locked.active = False
+        locked.save(update_fields=["active"])
+        _audit(
+            actor,
+            "records.hold.lift",
+            locked.record,
+            {"annotation": locked.pk, "kind": locked.kind, "reason": reason.strip(), "workflow": workflow},
+        )
+    return locked
+
+
 def records_stream_open(
     *, actor: Actor, provider: Any, item: CatalogItem, batch_ref: str, partial: bool, today: dt.date | None = None
 ) -> RecordStream:

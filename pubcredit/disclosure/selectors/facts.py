@@ -19,7 +19,7 @@ from pubcredit.disclosure.models.outcomes import HideRequest, HideState
 from pubcredit.disclosure.rules import RecordFacts
 from pubcredit.records.models import Annotation, AnnotationKind, Record
 
-_HOLD_KINDS = (AnnotationKind.OBJECTION, AnnotationKind.REPAIR)
+_HOLD_KINDS = (AnnotationKind.OBJECTION, AnnotationKind.REPAIR, AnnotationKind.OVERDUE)
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Holds:
     """What happened to one record since it was collected."""
 
     open_objection: bool = False
+    objection_overdue: bool = False
     repaired: bool = False
     hidden_by_subject: bool = False
     statements: list[str] = field(default_factory=list)
@@ -38,6 +39,7 @@ def with_holds(records: QuerySet[Record], *, hiding_allowed: bool) -> QuerySet[R
     active = Annotation.objects.filter(record=OuterRef("pk"), active=True)
     annotated = records.annotate(
         hold_objection=Exists(active.filter(kind=AnnotationKind.OBJECTION)),
+        hold_overdue=Exists(active.filter(kind=AnnotationKind.OVERDUE)),
         hold_repaired=Exists(active.filter(kind=AnnotationKind.REPAIR)),
         hold_statements=Exists(active.exclude(kind__in=_HOLD_KINDS)),
     )
@@ -66,6 +68,7 @@ def _annotated_holds(records: Sequence[Record]) -> dict[int, Holds]:
     return {
         record.pk: Holds(
             open_objection=bool(getattr(record, "hold_objection", False)),
+            objection_overdue=bool(getattr(record, "hold_overdue", False)),
             repaired=bool(getattr(record, "hold_repaired", False)),
             hidden_by_subject=bool(getattr(record, "hold_hidden", False)),
             statements=texts.get(record.pk, []),
@@ -84,6 +87,8 @@ def holds_for(records: Sequence[Record], *, hiding_allowed: bool) -> dict[int, H
         hold = holds[record_id]
         if kind == AnnotationKind.OBJECTION:
             hold.open_objection = True
+        elif kind == AnnotationKind.OVERDUE:
+            hold.objection_overdue = True
         elif kind == AnnotationKind.REPAIR:
             hold.repaired = True
         else:
@@ -114,6 +119,7 @@ def record_facts(record: Record, openness: str, hold: Holds) -> RecordFacts:
         provider_id=record.provider_id,
         version=record.version,
         open_objection=hold.open_objection,
+        objection_overdue=hold.objection_overdue,
         repaired=hold.repaired,
         hidden_by_subject=hold.hidden_by_subject,
         statements=tuple(hold.statements),

@@ -32,6 +32,9 @@ def test_same_records_and_decisions_as_the_general_read_path(settings, pack: str
     make_record(subject, tier="severe", decided_on=dt.date(2020, 1, 2), disclosure_ends_on=dt.date(2027, 6, 1))
     disputed = make_record(subject, info_class="judgment")
     Annotation.objects.create(record=disputed, kind=AnnotationKind.OBJECTION, text="异议", created_by_label="测试")
+    overdue = make_record(subject, info_class="judgment", decided_on=dt.date(2025, 2, 1))
+    for kind in (AnnotationKind.OBJECTION, AnnotationKind.OVERDUE):
+        Annotation.objects.create(record=overdue, kind=kind, text="逾期", created_by_label="测试")
 
     expected = records_disclosed(viewer=PUBLIC, subject=subject, on=ON)
     with CaptureQueriesContext(connection) as queries:
@@ -40,7 +43,8 @@ def test_same_records_and_decisions_as_the_general_read_path(settings, pack: str
     assert found is not None and found.pk == subject.pk and found.name == subject.name
     assert [(d.record.pk, d.decision) for d in disclosed] == [(d.record.pk, d.decision) for d in expected]
     assert expected  # the scene has something public in every pack
-    # The look-up, and the annotation texts of the one record that has an active annotation.
+    assert overdue.pk not in {d.record.pk for d in expected}  # provider overdue: withheld in every pack
+    # The look-up, and the annotations of the records that have active ones (one query).
     assert len(queries) == 2, [q["sql"][:120] for q in queries.captured_queries]
 
 

@@ -129,6 +129,18 @@ def test_objection_suspends_in_xian_and_dalian_and_annotates_in_nantong_and_yuan
     assert own.shown and "异议处理期间暂停公开" in own.annotations
 
 
+def test_a_provider_overdue_on_an_objection_stops_the_record_being_offered():
+    """南通 第十四条: the platform no longer offers the record for query once the provider missed
+    its verification deadline, although 南通 otherwise annotates records under objection."""
+    facts = replace(BASE, open_objection=True, objection_overdue=True)
+    decision = under("nantong", facts)
+    assert (decision.shown, decision.state) == (False, "suspended")
+    cited = [(reason.key, reason.article) for reason in decision.reasons]
+    assert ("objection.provider_overdue", "南通 第十四条") in cited
+    assert under("nantong", replace(facts, objection_overdue=False)).shown
+    assert under("nantong", facts, SUBJECT).shown
+
+
 def test_repair_withholds_in_xian_annotates_in_yuanbaoshan_notes_in_nantong():
     facts = replace(BASE, repaired=True)
     xian = under("xian", facts)

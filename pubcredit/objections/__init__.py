@@ -1,0 +1,1 @@
+"""Objections (异议): a subject disputes its records; deadlines and effects follow the pack."""

@@ -1,0 +1,5 @@
+"""API of the repairs workflow (thin: the services do the work)."""
+
+from ninja import Router
+
+router = Router(tags=["信用修复"])
