@@ -22,13 +22,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pubcredit.accounts.models import User
 from pubcredit.core.audit import audit_record
 from pubcredit.disclosure.models.outcomes import HideMode, HideRequest, HideState, Tombstone
+from pubcredit.notices.services import notices_send, organisation_staff
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Record, RecordStatus, RecordVersion
 
@@ -221,24 +220,19 @@ def _apply_hides(day: dt.date, now: Any, policy: Policy) -> tuple[int, int]:
 def _tell_providers(deleted: list[tuple[int, str, int]], *, article: str) -> None:
     """元宝山 第二十八条: the provider is told that the subject's good information was deleted.
 
-    One e-mail per provider to its active staff with an address; it names records by number and
-    item code only, nothing personal.
+    One message per provider to its active staff (in the platform, and by e-mail to those with an
+    address); it names records by number and item code only, nothing personal.
     """
     by_provider: dict[int, list[str]] = {}
     for record_id, item_code, provider_id in deleted:
         by_provider.setdefault(provider_id, []).append(f"记录 {record_id}（{item_code}）")
-    messages = []
     for provider_id, lines in by_provider.items():
-        recipients = list(
-            User.objects.filter(organisation_id=provider_id, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
+        notices_send(
+            recipients=organisation_staff(provider_id),
+            topic="disclosure.hidden_good_deleted",
+            title="良好信息已按信息主体要求删除",
+            body=f"根据{article}，应信息主体要求，以下良好信息已从公共信用信息平台删除：\n" + "\n".join(lines),
         )
-        if recipients:
-            body = f"根据{article}，应信息主体要求，以下良好信息已从公共信用信息平台删除：\n" + "\n".join(lines)
-            messages.append(("良好信息已按信息主体要求删除", body, None, recipients))
-    if messages:
-        send_mass_mail(messages, fail_silently=True)
 
 
 def disclosure_sweep(*, on: dt.date | None = None) -> SweepResult:

@@ -13,6 +13,7 @@ from pubcredit.disclosure.services.hiding import hide_request_cancel, hide_reque
 from pubcredit.disclosure.services.sweep import disclosure_sweep
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
+from pubcredit.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 PUBLIC = Viewer(kind=ViewerKind.PUBLIC, label="公众")
@@ -39,7 +40,9 @@ def test_xian_withholds_good_information_at_once(pack):
         assert len(records_disclosed(viewer=PUBLIC, subject=account.subject)) == 1
 
 
-def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_holiday(pack, mailoutbox):
+def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_holiday(
+    pack, mailoutbox, django_capture_on_commit_callbacks
+):
     account = SubjectAccountFactory.create()
     clerk = ProviderClerkFactory.create()
     good = make_record(account.subject, kind="good", info_class="commendation", by=clerk.organisation)
@@ -50,7 +53,8 @@ def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_ho
         assert records_disclosed(viewer=PUBLIC, subject=account.subject) == []
     with pack("yuanbaoshan"):
         assert disclosure_sweep(on=dt.date(2026, 10, 10)).hide_requests_applied == 0
-        result = disclosure_sweep(on=dt.date(2026, 10, 12))
+        with django_capture_on_commit_callbacks(execute=True):
+            result = disclosure_sweep(on=dt.date(2026, 10, 12))
         assert (result.hide_requests_applied, result.hidden_records_purged) == (1, 1)
         request.refresh_from_db()
         assert request.state == HideState.APPLIED and request.provider_notified_at is not None
@@ -59,6 +63,8 @@ def test_yuanbaoshan_deletes_within_five_working_days_across_the_national_day_ho
         assert Tombstone.objects.get(record_id=good.pk).article == "元宝山 第二十八条"
         assert [m.to for m in mailoutbox] == [[clerk.email]]
         assert f"记录 {good.pk}" in mailoutbox[0].body and "元宝山 第二十八条" in mailoutbox[0].body
+        (notice,) = Notice.objects.filter(recipient=clerk)
+        assert notice.body == mailoutbox[0].body
         assert disclosure_sweep(on=dt.date(2026, 10, 12)).changed == 0
 
 
