@@ -6,6 +6,7 @@ the WSGI entry point print as a single line instead of a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -54,6 +55,20 @@ def flag(name: str, default: bool = False) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigurationError(f"Setting {name}={value!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A comma-separated list of IP addresses or CIDR networks (empty by default)."""
+    found = []
+    for part in os.environ.get(name, "").split(","):
+        if part.strip():
+            try:
+                found.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError as exc:
+                raise ConfigurationError(
+                    f"Setting {name} has {part.strip()!r}, which is not an IP address or network: {exc}"
+                ) from exc
+    return tuple(found)
 
 
 def positive_int(name: str, default: int) -> int:

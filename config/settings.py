@@ -139,6 +139,10 @@ else:
 # regulation value; counted in the cache above (per process unless the cache is shared).
 PUBCREDIT_SEARCH_RATE = env.positive_int("PUBCREDIT_SEARCH_RATE", 30)
 PUBCREDIT_SEARCH_RATE_WINDOW = env.positive_int("PUBCREDIT_SEARCH_RATE_WINDOW", 60)
+# Reverse proxies in front of the platform (addresses or networks, comma-separated). Only when a
+# request comes from one of them is X-Forwarded-For read, to find the client's address
+# (pubcredit/core/client_address.py); otherwise the header is ignored, as anyone can write it.
+PUBCREDIT_TRUSTED_PROXIES = env.networks("PUBCREDIT_TRUSTED_PROXIES")
 # A PostgreSQL connection idle this many seconds is pinged before its next request's first query;
 # a busier one is not (pubcredit/ops/postgresql/base.py).
 PUBCREDIT_DB_PING_AFTER_SECONDS = env.positive_int("PUBCREDIT_DB_PING_AFTER_SECONDS", 5)

@@ -2,7 +2,8 @@
 
 A fixed window counter in the configured Django cache (local memory by default, one count per
 server process; a shared cache such as Redis makes it one count per deployment). A client is an
-API client when the request carries the bearer token of an active one, otherwise its IP address:
+API client when the request carries the bearer token of an active one, otherwise its IP address
+(behind trusted reverse proxies, the forwarded one: pubcredit/core/client_address.py):
 an unknown token counts against the address, so inventing tokens buys no extra searches.
 The numbers are a platform setting (`PUBCREDIT_SEARCH_RATE` requests per
 `PUBCREDIT_SEARCH_RATE_WINDOW` seconds), not a regulation value.
@@ -22,6 +23,7 @@ from django.shortcuts import render
 
 from pubcredit.accounts.selectors import api_client_find_by_digest
 from pubcredit.accounts.tokens import token_digest
+from pubcredit.core.client_address import client_address
 
 KEY_PREFIX = "pubcredit:search-rate"
 
@@ -48,7 +50,7 @@ def search_client(request: HttpRequest) -> str:
         client = api_client_find_by_digest(token_digest(token.strip()))
         if client is not None and client.revoked_at is None:
             return f"client:{client.pk}"
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    address = client_address(request)
     return "ip:" + hashlib.sha256(address.encode()).hexdigest()[:24]
 
 

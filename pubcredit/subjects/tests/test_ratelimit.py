@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 import time_machine
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -97,3 +99,41 @@ def test_api_client_token_has_its_own_count_and_an_invented_token_does_not(clien
     for _ in range(3):
         assert client.get(API, {"q": "星火"}, headers=own).status_code == 200
     assert client.get(API, {"q": "星火"}, headers=own).status_code == 429
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_or_skip() -> redis.Redis:
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379 (the shared-cache set-up is tested where one runs)")
+    return server
+
+
+def test_with_redis_the_count_is_kept_where_every_worker_sees_it(client: Client) -> None:
+    """PUBCREDIT_CACHE_URL=redis://… : the limit is counted in Redis, so all workers share one count."""
+    server = _redis_or_skip()
+    server.flushdb()
+    shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    try:
+        with override_settings(CACHES=shared):
+            for _ in range(3):
+                assert client.get(API, {"q": "星火"}).status_code == 200
+            assert [key for key in server.keys("*search-rate*")]  # the counter lives in Redis
+            assert client.get(API, {"q": "星火"}).status_code == 429
+    finally:
+        server.flushdb()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(client: Client) -> None:
+    def search(forwarded: str) -> int:
+        return client.get(API, {"q": "星火"}, HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2").status_code
+
+    with override_settings(PUBCREDIT_TRUSTED_PROXIES=(ipaddress.ip_network("10.0.0.0/8"),)):
+        assert [search("198.51.100.1") for _ in range(4)] == [200, 200, 200, 429]
+        # Another client behind the same proxy has its own count; a forged left-hand entry changes nothing.
+        assert search("198.51.100.2") == 200
+        assert search("9.9.9.9, 198.51.100.1") == 429
