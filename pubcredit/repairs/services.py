@@ -1,0 +1,384 @@
+"""Writes of the repair workflow: apply, decide, and the overdue sweep.
+
+A subject applies through the platform (single window); the application goes to the department
+that made the finding (谁认定、谁修复), which decides within `repair.decision_wd` working days.
+An accepted repair takes effect as a REPAIR annotation on the record (`record_hold_place`): the
+disclosure decision then withholds, annotates or notes the record per `repair.after_repair`.
+The annotation belongs to the record, not to a version of it, so a later re-send of the same
+source record by the provider (a new version through `record_correct`, or no change at all)
+leaves the repair in place.
+
+Every write is atomic, permission-checked, allowed only by `repairs.workflow` and audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Protocol
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identity
+from pubcredit.accounts.models import User
+from pubcredit.collection.services.declarations import ALLOWED_FILE_TYPES, FileType
+from pubcredit.core.audit import audit_digest, audit_record
+from pubcredit.core.crypto import sm3_hex
+from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.roles import Role
+from pubcredit.core.workdays import database_calendar, deadline_after
+from pubcredit.notices.services import notices_send, organisation_staff, role_holders
+from pubcredit.policy import get_policy
+from pubcredit.records.models import AnnotationKind, Record, RecordStatus
+from pubcredit.records.services import record_hold_place
+from pubcredit.repairs.models import RepairApplication, RepairProof, RepairState
+from pubcredit.repairs.rules import (
+    AFTER_REPAIR_TEXT,
+    COMMITMENT_TEXT,
+    DECIDED_BY_KEY,
+    Eligibility,
+    after_repair,
+    decision_days,
+    repair_eligibility,
+)
+from pubcredit.repairs.selectors import repair_facts, user_applies_for, user_decides_for
+from pubcredit.repairs.workflow import require_repair_transition
+
+# Platform limits, not regulation: a payment receipt or a rectification report is a few pages.
+MAX_PROOFS = 5
+MAX_PROOF_BYTES = 10 * 1024 * 1024
+MAX_TEXT = 2000
+STORAGE_DIR = "repairs"
+TOPIC = "repair"
+
+
+class UploadedProof(Protocol):
+    name: str | None
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+class RepairIneligible(ValidationFailed):
+    """The application refused on the merits: `eligibility` carries every reason and the date."""
+
+    def __init__(self, eligibility: Eligibility) -> None:
+        text = "；".join(eligibility.reasons)
+        if eligibility.eligible_from is not None:
+            text += f"。符合其他条件的，{eligibility.eligible_from.isoformat()} 起可申请"
+        super().__init__(f"不符合信用修复条件：{text}", field="record")
+        self.eligibility = eligibility
+
+
+@dataclass(frozen=True)
+class _Proof:
+    file_name: str
+    content: bytes
+    file_type: FileType
+    sm3: str
+
+
+def _label(actor: Actor) -> str:
+    return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
+
+
+def _audit(actor: Actor, action: str, application: RepairApplication, data: dict[str, Any]) -> None:
+    user, extra = audit_identity(actor)
+    audit_record(
+        actor=user,
+        action=action,
+        target=application,
+        data={"number": application.number, "record": application.record_id, **data, **extra},
+    )
+
+
+def _link(application: RepairApplication) -> str:
+    return reverse("repairs:detail", args=[application.pk])
+
+
+# --- proofs -----------------------------------------------------------------------------------
+
+
+def _clean_file_name(raw: str | None) -> str:
+    name = PurePath((raw or "").replace("\\", "/")).name.strip()
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    return name[-255:] if name else ""
+
+
+def _read_proof(upload: UploadedProof, position: int) -> _Proof:
+    """One proof, accepted by its first bytes: the suffix must name the same type."""
+    file_name = _clean_file_name(upload.name)
+    shown = file_name or f"第 {position} 个文件"
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    content = upload.read(MAX_PROOF_BYTES + 1)
+    if len(content) > MAX_PROOF_BYTES:
+        raise ValidationFailed(
+            f"证明材料“{shown}”超过 {MAX_PROOF_BYTES // (1024 * 1024)} MB，请压缩后再上传", field="proofs"
+        )
+    if not content:
+        raise ValidationFailed(f"证明材料“{shown}”是空文件", field="proofs")
+    allowed = "、".join(t.label for t in ALLOWED_FILE_TYPES)
+    suffix = PurePath(file_name).suffix.lower()
+    by_suffix = next((t for t in ALLOWED_FILE_TYPES if suffix in t.suffixes), None)
+    by_content = next((t for t in ALLOWED_FILE_TYPES if content.startswith(t.magic)), None)
+    if by_content is None:
+        raise ValidationFailed(f"证明材料“{shown}”的内容不是 {allowed}，只接受这些类型的文件", field="proofs")
+    if by_suffix is not by_content:
+        raise ValidationFailed(
+            f"证明材料“{shown}”的内容是 {by_content.label}，与扩展名“{suffix or '无扩展名'}”不符，请使用正确的扩展名",
+            field="proofs",
+        )
+    return _Proof(file_name, content, by_content, sm3_hex(content))
+
+
+def _read_proofs(uploads: Sequence[UploadedProof]) -> list[_Proof]:
+    if len(uploads) > MAX_PROOFS:
+        raise ValidationFailed(f"证明材料最多 {MAX_PROOFS} 个文件，收到 {len(uploads)} 个", field="proofs")
+    proofs: list[_Proof] = []
+    for position, upload in enumerate(uploads, start=1):
+        proof = _read_proof(upload, position)
+        if any(p.sm3 == proof.sm3 for p in proofs):
+            raise ValidationFailed(f"证明材料“{proof.file_name}”重复上传", field="proofs")
+        proofs.append(proof)
+    return proofs
+
+
+def _store(proof: _Proof) -> str:
+    """Stored by content address in the private storage, never under a public URL."""
+    path = f"{STORAGE_DIR}/{proof.sm3}"
+    if not default_storage.exists(path):
+        saved = default_storage.save(path, ContentFile(proof.content))
+        if saved != path:  # a concurrent upload of the same file won the name
+            default_storage.delete(saved)
+    return path
+
+
+# --- apply ------------------------------------------------------------------------------------
+
+
+def _require_applicant(actor: Actor, record: Record) -> User:
+    subject_id = user_applies_for(actor)
+    if subject_id is None or not isinstance(actor, User):
+        raise PermissionDenied(f"“{_label(actor)}”不是信用主体的账号，不能申请信用修复")
+    if record.subject_id != subject_id:
+        raise PermissionDenied(f"记录 {record.pk} 不是本主体的信用记录，只有信息主体本人可以申请修复", field="record")
+    return actor
+
+
+def _clean_text(value: str, *, field: str, label: str, required: bool) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise ValidationFailed(f"须填写{label}", field=field)
+    if len(cleaned) > MAX_TEXT:
+        raise ValidationFailed(f"{label}长度 {len(cleaned)} 超过上限 {MAX_TEXT} 个字符", field=field)
+    return cleaned
+
+
+@transaction.atomic
+def repair_apply(
+    *,
+    actor: Actor,
+    record: Record,
+    ground: str,
+    commitment_signed: bool,
+    proofs: Sequence[UploadedProof],
+    intentional: bool | None = None,
+) -> RepairApplication:
+    """A subject's account applies to repair one of its subject's bad records."""
+    user = _require_applicant(actor, record)
+    record = Record.objects.select_for_update(of=("self",)).select_related("item").get(pk=record.pk)
+    cleaned_ground = _clean_text(
+        ground, field="ground", label="申请理由（履行义务、纠正失信行为的情况）", required=True
+    )
+    if intentional is not None and not isinstance(intentional, bool):
+        raise ValidationFailed(f"主观故意声明“{intentional}”无效，须为是或否", field="intentional")
+    today = timezone.localdate()
+    policy = get_policy(on=today)
+    facts = repair_facts(
+        record, today, intentional=intentional, proof_count=len(proofs), commitment_signed=commitment_signed is True
+    )
+    eligibility = repair_eligibility(facts, today, policy)
+    if not eligibility.eligible:
+        raise RepairIneligible(eligibility)
+    read = _read_proofs(proofs)
+    days, basis = decision_days(policy)
+    due = deadline_after(today, days, source=database_calendar()) if days is not None else None
+    application = RepairApplication(
+        subject_id=record.subject_id,
+        applicant=user,
+        record=record,
+        provider_id=record.provider_id,  # 谁认定、谁修复
+        ground=cleaned_ground,
+        intentional=intentional,
+        commitment_text=COMMITMENT_TEXT,
+        commitment_signed_at=timezone.now(),
+        received_on=today,
+        pack=policy.code,
+        decision_due_on=due.date if due else None,
+        decision_due_provisional=bool(due and due.provisional),
+        decision_due_basis=basis[:200],
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationFailed(f"记录 {record.pk} 已有待决定的信用修复申请，请等待决定", field="record") from None
+    application.number = f"XF{today:%Y}{application.pk:06d}"
+    application.save(update_fields=["number"])
+    for proof in read:
+        RepairProof.objects.create(
+            application=application,
+            file_name=proof.file_name,
+            content_type=proof.file_type.content_type,
+            size=len(proof.content),
+            sm3=proof.sm3,
+            path=_store(proof),
+        )
+    _audit(
+        user,
+        "repairs.application.apply",
+        application,
+        {
+            "provider": application.provider_id,
+            "pack": policy.code,
+            "due": due.date.isoformat() if due else None,
+            "proofs": [audit_digest(p.sm3) for p in read],
+        },
+    )
+    when = f"请在 {due.date.isoformat()} 前作出决定（{basis}）" if due else f"请及时作出决定（{basis}）"
+    notices_send(
+        recipients=organisation_staff(application.provider_id, role=Role.PROVIDER),
+        topic=TOPIC,
+        title=f"新的信用修复申请 {application.number}",
+        body=f"信用记录 {record.pk}（目录项 {record.item_code}）的信息主体申请信用修复。{when}。",
+        link=_link(application),
+    )
+    return application
+
+
+# --- decide -----------------------------------------------------------------------------------
+
+
+def _require_decider(actor: Actor, application: RepairApplication, article: str) -> None:
+    if user_decides_for(actor) != application.provider_id:
+        raise PermissionDenied(
+            f"“{_label(actor)}”不是作出该失信认定的信息提供单位的工作人员，不能决定信用修复申请 {application.number}"
+            f"（谁认定、谁修复，{article}）"
+        )
+
+
+@transaction.atomic
+def repair_decide(*, actor: Actor, application: RepairApplication, accept: bool, reason: str = "") -> RepairApplication:
+    """The provider that made the finding accepts (the record is marked repaired) or rejects."""
+    application = (
+        RepairApplication.objects.select_for_update(of=("self",)).select_related("record").get(pk=application.pk)
+    )
+    today = timezone.localdate()
+    policy = get_policy(on=today)
+    _require_decider(actor, application, policy.param(DECIDED_BY_KEY).article)
+    target = RepairState.ACCEPTED if accept else RepairState.REJECTED
+    number = application.number or str(application.pk)
+    require_repair_transition(number=number, current=application.state, target=target)
+    label_text = "决定说明" if accept else "不予修复的理由"
+    cleaned = _clean_text(reason, field="reason", label=label_text, required=not accept)
+    user, label = actor_user_and_label(actor)
+    record = application.record
+    data: dict[str, Any] = {"reason_length": len(cleaned)}
+    if accept:
+        if record.status != RecordStatus.ACTIVE:
+            raise ValidationFailed(
+                f"记录 {record.pk} 的状态为“{record.get_status_display()}”，已不在披露中，不能再作修复决定；"
+                "请作不予修复处理并说明",
+                field="record",
+            )
+        effect, article = after_repair(policy)
+        application.hold_annotation = record_hold_place(
+            actor=actor,
+            record=record,
+            kind=AnnotationKind.REPAIR,
+            text=f"已信用修复（修复申请 {application.number}）：{AFTER_REPAIR_TEXT.get(effect, effect)}",
+            article=article,
+            workflow=f"repairs.application:{application.number}",
+        )
+        data |= {"annotation": application.hold_annotation.pk, "after_repair": effect, "article": article}
+    application.state = target
+    application.decided_at = timezone.now()
+    application.decided_by = user
+    application.decided_by_label = label
+    application.reason = cleaned
+    application.save(
+        update_fields=["state", "decided_at", "decided_by", "decided_by_label", "reason", "hold_annotation"]
+    )
+    _audit(actor, f"repairs.application.{'accept' if accept else 'reject'}", application, data)
+    outcome = "已同意信用修复" if accept else "不予信用修复"
+    notices_send(
+        recipients=[application.applicant],
+        topic=TOPIC,
+        title=f"信用修复申请 {application.number}：{outcome}",
+        body=f"您就信用记录 {record.pk}（目录项 {record.item_code}）提出的信用修复申请，信息提供单位{outcome}。"
+        "决定理由请登录平台查看。",
+        link=_link(application),
+    )
+    return application
+
+
+# --- sweep ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    on: dt.date
+    flagged: int
+
+
+def repairs_sweep(*, on: dt.date | None = None) -> SweepResult:
+    """Flag applications still undecided after their due date and remind the provider.
+
+    Walks the partial index of open, unflagged applications by due date; each row is claimed by
+    a compare-and-swap update, so a second run on the same day (or two at once) flags nothing.
+    """
+    day = on or timezone.localdate()
+    flagged = 0
+    due = (
+        RepairApplication.objects.filter(state=RepairState.SUBMITTED, overdue=False, decision_due_on__lt=day)
+        .order_by("decision_due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    operators: list[User] | None = None
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = RepairApplication.objects.filter(pk=pk, state=RepairState.SUBMITTED, overdue=False).update(
+                overdue=True, overdue_since=day
+            )
+            if not claimed:
+                continue
+            application = RepairApplication.objects.select_related("record").get(pk=pk)
+            assert application.decision_due_on is not None  # filtered above
+            flagged += 1
+            _audit(
+                None,
+                "repairs.application.overdue",
+                application,
+                {"due": application.decision_due_on.isoformat(), "on": day.isoformat()},
+            )
+            body = (
+                f"信用修复申请 {application.number}（信用记录 {application.record_id}，"
+                f"目录项 {application.record.item_code}）的决定期限 {application.decision_due_on.isoformat()} 已过，"
+                f"尚未作出决定（{application.decision_due_basis}），请尽快办理。"
+            )
+            if operators is None:
+                operators = role_holders(Role.OPERATOR)
+            notices_send(
+                recipients=[*organisation_staff(application.provider_id, role=Role.PROVIDER), *operators],
+                topic=TOPIC,
+                title=f"信用修复申请 {application.number} 已逾期未决定",
+                body=body,
+                link=_link(application),
+            )
+    return SweepResult(day, flagged)
