@@ -105,6 +105,51 @@ def disclosure_period(
     subject_kind: str,
     policy: PolicyReader,
 ) -> PeriodDecision:
+    """How long a record is publicly disclosed and kept (`_period`), within a person's query limit.
+
+    Where the pack limits how long a natural person's information may be queried
+    (`disclosure.person_purge_after_years`, 西安 第二十二条: 一般为五年，届满后予以删除), the stored
+    ends are no later than that, counted from the period start, so that the expiry sweep purges
+    the record on that day like any other, long-term items included.
+    """
+    period = _period(
+        item=item,
+        kind=kind,
+        info_class=info_class,
+        tier=tier,
+        decided_on=decided_on,
+        end_date=end_date,
+        subject_kind=subject_kind,
+        policy=policy,
+    )
+    years, years_basis = _cite(policy, "disclosure.person_purge_after_years")
+    if subject_kind != "person" or not isinstance(years, int) or isinstance(years, bool):
+        return period
+    start_rule = policy.param("disclosure.period_start").value
+    start = end_date if start_rule == "end_date" and end_date is not None else decided_on
+    limit = add_months(start, 12 * years)
+    if period.retention_ends_on is not None and period.retention_ends_on <= limit:
+        return period
+    ends_on = limit if period.ends_on is None else min(period.ends_on, limit)
+    return PeriodDecision(
+        ends_on,
+        limit,
+        [*period.basis, years_basis],
+        f"{period.summary}；自然人信用信息查询期限{years}年（{years_basis['article']}），至 {limit.isoformat()}后删除",
+    )
+
+
+def _period(
+    *,
+    item: PeriodItem,
+    kind: str,
+    info_class: str,
+    tier: str | None,
+    decided_on: dt.date,
+    end_date: dt.date | None,
+    subject_kind: str,
+    policy: PolicyReader,
+) -> PeriodDecision:
     """How long a record is publicly disclosed, and how long it is kept for authorised use.
 
     Order: a long-term catalogue rule or class (南通 第十一条, 大连 第十二条); basic and good

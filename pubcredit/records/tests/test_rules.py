@@ -21,7 +21,9 @@ class Item:
     legal_basis: str = "元宝山 第七条（五）"
 
 
-def decide(pack, *, item=None, kind="bad", info_class="supervision", tier=None, decided_on, end_date=None):
+def decide(
+    pack, *, item=None, kind="bad", info_class="supervision", tier=None, decided_on, end_date=None, subject_kind="org"
+):
     return disclosure_period(
         item=item or Item(),
         kind=kind,
@@ -29,7 +31,7 @@ def decide(pack, *, item=None, kind="bad", info_class="supervision", tier=None, 
         tier=tier,
         decided_on=decided_on,
         end_date=end_date,
-        subject_kind="org",
+        subject_kind=subject_kind,
         policy=get_policy(on=decided_on, pack=pack),
     )
 
@@ -111,6 +113,40 @@ def test_cap_does_not_apply_before_the_national_tiers():
     assert tiers_in_force(get_policy(on=AFTER_TIERS, pack="yuanbaoshan"))
 
 
+def test_xian_persons_information_is_kept_five_years_whatever_its_period():
+    """西安 第二十二条: a person's information is queried for five years, then deleted; the stored
+    ends say so, so that the expiry sweep purges it then, long-term items included."""
+    for item, kind in ((Item(period_rule={"mode": "long_term"}), "bad"), (Item(), "basic"), (Item(), "good")):
+        decision = decide("xian", item=item, kind=kind, decided_on=BEFORE_TIERS, subject_kind="person")
+        assert (decision.ends_on, decision.retention_ends_on) == (dt.date(2030, 3, 10), dt.date(2030, 3, 10))
+        assert keys(decision)[-1] == "disclosure.person_purge_after_years"
+        assert "西安 第二十二条" in decision.summary
+    longer = Item(period_rule={"mode": "months", "months": 120})
+    person = decide("xian", item=longer, decided_on=BEFORE_TIERS, subject_kind="person")
+    assert person.retention_ends_on == dt.date(2030, 3, 10)
+    organisation = decide("xian", item=longer, decided_on=BEFORE_TIERS)
+    assert organisation.retention_ends_on == dt.date(2035, 3, 10)
+    shorter = decide("xian", item=Item(period_rule={"mode": "months", "months": 24}), decided_on=BEFORE_TIERS)
+    assert (
+        decide(
+            "xian",
+            item=Item(period_rule={"mode": "months", "months": 24}),
+            decided_on=BEFORE_TIERS,
+            subject_kind="person",
+        ).retention_ends_on
+        == shorter.retention_ends_on
+    )
+
+
+def test_yuanbaoshan_deletes_persons_bad_information_at_the_end_of_its_period_only():
+    """元宝山 第二十八条 deletes a person's bad information when its five years end; it sets no
+    limit on other information, which stays long-term."""
+    bad = decide("yuanbaoshan", decided_on=BEFORE_TIERS, end_date=dt.date(2025, 3, 20), subject_kind="person")
+    assert bad.retention_ends_on == dt.date(2030, 3, 20)
+    good = decide("yuanbaoshan", kind="good", info_class="commendation", decided_on=BEFORE_TIERS, subject_kind="person")
+    assert (good.ends_on, good.retention_ends_on) == (None, None)
+
+
 def test_item_long_term_rule():
     decision = decide("yuanbaoshan", item=Item(period_rule={"mode": "long_term"}), decided_on=AFTER_TIERS)
     assert decision.ends_on is None
@@ -139,8 +175,9 @@ rules = st.sampled_from(
     decided_on=dates,
     gap=st.integers(min_value=0, max_value=2000),
     has_end=st.booleans(),
+    subject_kind=st.sampled_from(["org", "org", "person"]),
 )
-def test_period_invariants(pack, rule, kind, info_class, tier, decided_on, gap, has_end):
+def test_period_invariants(pack, rule, kind, info_class, tier, decided_on, gap, has_end, subject_kind):
     tier = tier if kind == "bad" else None
     end_date = decided_on + dt.timedelta(days=gap) if has_end else None
     policy = get_policy(on=decided_on, pack=pack)
@@ -151,10 +188,16 @@ def test_period_invariants(pack, rule, kind, info_class, tier, decided_on, gap, 
         tier=tier,
         decided_on=decided_on,
         end_date=end_date,
-        subject_kind="org",
+        subject_kind=subject_kind,
         policy=policy,
     )
     assert decision.basis and decision.summary
+    if subject_kind == "person" and policy.value("disclosure.person_purge_after_years"):
+        start = end_date if end_date and policy.value("disclosure.period_start") == "end_date" else decided_on
+        limit = add_months(start, 12 * policy.value("disclosure.person_purge_after_years"))
+        assert decision.retention_ends_on is not None and decision.retention_ends_on <= limit
+        assert decision.ends_on is not None and decision.ends_on <= decision.retention_ends_on
+        return
     if info_class in (policy.value("disclosure.long_term_classes") or []) or rule["mode"] == "long_term":
         assert decision.ends_on is None and decision.retention_ends_on is None
         return
