@@ -97,24 +97,23 @@ def period_start(facts: RepairFacts, policy: PolicyReader) -> dt.date:
     return facts.decided_on
 
 
-def minimum_period_end(facts: RepairFacts, policy: PolicyReader) -> tuple[dt.date | None, str]:
-    """The last day of the tier's minimum publicity period (None when no minimum applies), and why."""
+def minimum_period_end(facts: RepairFacts, policy: PolicyReader) -> tuple[dt.date | None, str, str]:
+    """The last day of the tier's minimum publicity period (None when no minimum applies), what it
+    is, and the pack keys with their articles."""
     flag = policy.param(AFTER_MIN_KEY)
     if flag.value is not True:
-        return None, f"所在地及全国规定未要求最短公示期满后方可修复（{_cite(policy, AFTER_MIN_KEY)}）"
+        return None, "所在地及全国规定未要求最短公示期满后方可修复", _cite(policy, AFTER_MIN_KEY)
     if facts.tier not in TIERS:
-        return None, "该记录未划分失信等级（2026-04-01 前认定），不适用分级最短公示期"
+        return None, "该记录未划分失信等级（2026-04-01 前认定），不适用分级最短公示期", _cite(policy, AFTER_MIN_KEY)
     key = f"disclosure.tier_min_months.{facts.tier}"
     months = policy.param(key).value
     label = TIERS[str(facts.tier)]
     if not isinstance(months, int) or isinstance(months, bool) or months == 0:
-        return None, f"{label}失信信息无最短公示期（{_cite(policy, key)}）"
+        return None, f"{label}失信信息无最短公示期", _cite(policy, key)
     start = period_start(facts, policy)
     end = add_months(start, months)
-    return end, (
-        f"{label}失信信息最短公示期为{months}个月，自 {start.isoformat()} 起算，至 {end.isoformat()} 届满"
-        f"（{_cite(policy, key)}；{_cite(policy, AFTER_MIN_KEY)}）"
-    )
+    text = f"{label}失信信息最短公示期为{months}个月，自 {start.isoformat()} 起算，至 {end.isoformat()} 届满"
+    return end, text, f"{_cite(policy, key)}；{_cite(policy, AFTER_MIN_KEY)}"
 
 
 def repair_eligibility(facts: RepairFacts, on: dt.date, policy: PolicyReader) -> Eligibility:
@@ -136,12 +135,12 @@ def repair_eligibility(facts: RepairFacts, on: dt.date, policy: PolicyReader) ->
     if facts.open_application:
         reasons.append(f"记录 {facts.record_id} 已有待决定的信用修复申请 {facts.open_application}，请等待决定")
         permanent = True
-    end, text = minimum_period_end(facts, policy)
+    end, text, cited = minimum_period_end(facts, policy)
     if end is not None and on <= end:
         waits_until = end + dt.timedelta(days=1)
-        reasons.append(f"{text}，{waits_until.isoformat()} 起方可申请信用修复")
+        reasons.append(f"{text}，{waits_until.isoformat()} 起方可申请信用修复（{cited}）")
     else:
-        basis.append(text if end is None else f"{text}，已届满")
+        basis.append(f"{text}（{cited}）" if end is None else f"{text}，已届满（{cited}）")
     excluded = policy.param(EXCLUDED_KEY).value
     codes = excluded if isinstance(excluded, list) else []
     if "intentional" in codes:

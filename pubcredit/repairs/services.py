@@ -69,8 +69,9 @@ class RepairIneligible(ValidationFailed):
 
     def __init__(self, eligibility: Eligibility) -> None:
         text = "；".join(eligibility.reasons)
-        if eligibility.eligible_from is not None:
-            text += f"。符合其他条件的，{eligibility.eligible_from.isoformat()} 起可申请"
+        when = eligibility.eligible_from
+        if when is not None and f"{when.isoformat()} 起" not in text:
+            text += f"。补齐上述材料后，{when.isoformat()} 起可申请"
         super().__init__(f"不符合信用修复条件：{text}", field="record")
         self.eligibility = eligibility
 
