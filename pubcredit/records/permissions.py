@@ -45,12 +45,21 @@ def require_may_submit(actor: Actor, provider: Any, *, self_declared: bool = Fal
     )
 
 
-def require_record_owner(actor: Actor, record: Any, *, doing: str) -> None:
+def require_record_owner(actor: Actor, record: Any, *, doing: str, platform_error: str = "") -> None:
     """Only the providing department corrects or withdraws its own record.
 
     A self-declared record is provided by the credit centre after its review (自主申报, 南通 第十条),
     so the centre's operators own it: they withdraw it when the declaration is found false.
+    `platform_error` names the objection in which the centre found the error its own (the record
+    differs from what the provider sent, is past its period, or was processed wrongly): the centre
+    then corrects it itself (西安 第二十九条, 南通 第十四条, 大连 第十六条).
     """
+    if (
+        platform_error
+        and actor_may(actor, Role.OPERATOR)
+        and getattr(getattr(actor, "organisation", None), "kind", "") == CREDIT_CENTRE
+    ):
+        return
     if actor_may(actor, Role.PROVIDER, scope="collect") and actor_organisation_id(actor) == record.provider_id:
         return
     if (

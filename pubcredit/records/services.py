@@ -369,15 +369,17 @@ def record_correct(
     tier: str | _Unset | None = UNSET,
     source_ref: str | _Unset = UNSET,
     values_checked: bool = False,
+    platform_error: str = "",
 ) -> Record:
     """Write the next version with the corrected values (a full `data` row) and a new period.
 
     The record stays on the catalogue version it was collected under. `values_checked` says that
     `data` has already been through the item's field parsing (a re-sent batch row), so it is not
-    parsed twice (ID numbers in it are already masked).
+    parsed twice (ID numbers in it are already masked). `platform_error` names the objection in
+    which the credit centre found the error on its side (see `require_record_owner`).
     """
     record = Record.objects.select_for_update().select_related("item", "provider").get(pk=record.pk)
-    require_record_owner(actor, record, doing="更正")
+    require_record_owner(actor, record, doing="更正", platform_error=platform_error)
     if not reason or not reason.strip():
         raise ValidationFailed("更正信用记录须说明原因", field="reason")
     if record.status != RecordStatus.ACTIVE:
@@ -435,15 +437,19 @@ def record_correct(
     record.save()
     user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason=reason.strip()).save()
-    _audit(actor, "records.record.correct", record, {"version": record.version, "changed": changed})
+    extra = {"platform_error": platform_error} if platform_error else {}
+    _audit(actor, "records.record.correct", record, {"version": record.version, "changed": changed, **extra})
     return record
 
 
 @transaction.atomic
-def record_withdraw(*, actor: Actor, record: Record, reason: str) -> Record:
-    """The provider takes its record back; the record and its versions are kept."""
+def record_withdraw(*, actor: Actor, record: Record, reason: str, platform_error: str = "") -> Record:
+    """The provider takes its record back; the record and its versions are kept.
+
+    `platform_error`: the credit centre withdraws a record that an objection found wrong on its side.
+    """
     record = Record.objects.select_for_update().select_related("provider").get(pk=record.pk)
-    require_record_owner(actor, record, doing="撤回")
+    require_record_owner(actor, record, doing="撤回", platform_error=platform_error)
     if not reason or not reason.strip():
         raise ValidationFailed("撤回信用记录须说明原因", field="reason")
     if record.status != RecordStatus.ACTIVE:
@@ -455,7 +461,8 @@ def record_withdraw(*, actor: Actor, record: Record, reason: str) -> Record:
     record.save(update_fields=["status", "version", "updated_at"])
     user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason=reason.strip()).save()
-    _audit(actor, "records.record.withdraw", record, {"version": record.version})
+    extra = {"platform_error": platform_error} if platform_error else {}
+    _audit(actor, "records.record.withdraw", record, {"version": record.version, **extra})
     return record
 
 
