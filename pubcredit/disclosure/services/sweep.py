@@ -13,11 +13,18 @@ Every step is a set-based UPDATE (or INSERT ... SELECT) over a window of `disclo
 holding about CHUNK rows, driven by partial indexes on what is still due, with the old status
 in the WHERE clause (compare-and-swap): a second run on the same day finds nothing. One audit
 event per run, with the counts.
+
+A run may be given a time budget (`max_seconds`): it then stops after the chunk that spends it
+and says it is incomplete, and the next run goes on from there (each chunk is committed on its
+own). A first sweep over years of history (millions of status changes) thus spreads over several
+nights instead of holding the database for many minutes; due hide requests, which have a legal
+deadline, are applied first in every run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -42,6 +49,19 @@ _PERSON = "subject_kind = 'person'"
 _ORG = "subject_kind <> 'person'"
 
 
+class _Budget:
+    """Time left for a run; at least one chunk of each step always runs, so every run progresses."""
+
+    def __init__(self, max_seconds: float | None) -> None:
+        self.deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        self.stopped = False
+
+    def spent(self) -> bool:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.stopped = True
+        return self.stopped
+
+
 @dataclass
 class SweepResult:
     on: dt.date
@@ -50,6 +70,7 @@ class SweepResult:
     persons_purged: int = 0
     hide_requests_applied: int = 0
     hidden_records_purged: int = 0
+    complete: bool = True  # False when the time budget ran out first: the next run goes on
 
     @property
     def changed(self) -> int:
@@ -108,10 +129,12 @@ def _window_sql(lo: Any, hi: Any) -> tuple[str, list[Any]]:
     return "disclosure_ends_on >= %s AND disclosure_ends_on < %s", [lo, hi]
 
 
-def _archive(day: dt.date, now: Any, *, kinds: str) -> tuple[int, int]:
+def _archive(day: dt.date, now: Any, *, kinds: str, budget: _Budget) -> tuple[int, int]:
     """Active records past their public end archived; returns (organisations, persons)."""
     orgs = persons = 0
     for lo, hi in _windows(day, f"('{RecordStatus.ACTIVE}')"):
+        if (orgs or persons) and budget.spent():
+            break
         window, params = _window_sql(lo, hi)
         with transaction.atomic(), connection.cursor() as cursor:
             for kind in (_ORG, _PERSON):
@@ -160,7 +183,7 @@ _PERSON_DUE = (
 )
 
 
-def _purge_persons(day: dt.date, now: Any, policy: Policy) -> int:
+def _purge_persons(day: dt.date, now: Any, policy: Policy, budget: _Budget) -> int:
     """Persons' records past both the public and the retention end (retention_ends_on >= disclosure_ends_on).
 
     Read along the partial index on the retention end, CHUNK ids at a time, each chunk purged under
@@ -169,7 +192,7 @@ def _purge_persons(day: dt.date, now: Any, policy: Policy) -> int:
     param = policy.param("disclosure.after_period_person")
     db_day = connection.ops.adapt_datefield_value(day)
     total = 0
-    while True:
+    while not (total and budget.spent()):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id FROM {_RECORD} WHERE {_PERSON_DUE} "
@@ -187,6 +210,7 @@ def _purge_persons(day: dt.date, now: Any, policy: Policy) -> int:
             article=param.article,
             pack=param.pack,
         )
+    return total
 
 
 def _apply_hides(day: dt.date, now: Any, policy: Policy) -> tuple[int, int]:
@@ -235,20 +259,23 @@ def _tell_providers(deleted: list[tuple[int, str, int]], *, article: str) -> Non
         )
 
 
-def disclosure_sweep(*, on: dt.date | None = None) -> SweepResult:
-    """Apply every period end and due hide request up to `on` (today), under the pack in force that day."""
+def disclosure_sweep(*, on: dt.date | None = None, max_seconds: float | None = None) -> SweepResult:
+    """Apply every period end and due hide request up to `on` (today), under the pack in force that
+    day; with `max_seconds`, stop once that time is spent (see the module's docstring)."""
     day = on or timezone.localdate()
     policy = get_policy(on=day)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    budget = _Budget(max_seconds)
     result = SweepResult(on=day)
     org_mode = policy.value("disclosure.after_period_org")
     person_mode = policy.value("disclosure.after_period_person")
+    result.hide_requests_applied, result.hidden_records_purged = _apply_hides(day, now, policy)
     if person_mode == "purge":
-        result.persons_purged = _purge_persons(day, now, policy)
+        result.persons_purged = _purge_persons(day, now, policy, budget)
     kinds = (_ORG if org_mode == "archive" else "") + (_PERSON if person_mode in ("purge", "archive") else "")
     if kinds:
-        result.organisations_archived, result.persons_archived = _archive(day, now, kinds=kinds)
-    result.hide_requests_applied, result.hidden_records_purged = _apply_hides(day, now, policy)
+        result.organisations_archived, result.persons_archived = _archive(day, now, kinds=kinds, budget=budget)
+    result.complete = not budget.stopped
     with transaction.atomic():
         data = {key: value for key, value in asdict(result).items() if key != "on"}
         audit_record(

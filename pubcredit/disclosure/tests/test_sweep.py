@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from pubcredit.core.models import AuditEvent
 from pubcredit.disclosure.models.outcomes import Tombstone
@@ -96,3 +96,35 @@ def test_windows_cover_every_row_when_chunks_are_small(pack, company, person, mo
     assert {_status(r) for r in orgs} == {"archived"} and {_status(r) for r in persons} == {"purged"}
     assert _status(not_due) == "active"
     assert Tombstone.objects.count() == len(persons)
+
+
+def test_a_time_budget_spreads_a_catch_up_over_runs_that_each_progress(pack, company, person, monkeypatch, capsys):
+    """With no time to spare each run still changes one chunk per step, says it is incomplete, and
+    the runs together change every due row once; then a run finds nothing and says it is complete."""
+    from pubcredit.disclosure.services import sweep
+
+    monkeypatch.setattr(sweep, "CHUNK", 2)
+    ends = [DAY - dt.timedelta(days=n) for n in (1, 1, 1, 2, 3, 5, 8)]
+    orgs = [make_record(company, disclosure_ends_on=end) for end in ends]
+    persons = [make_record(person, disclosure_ends_on=end) for end in ends[:5]]
+    runs = []
+    with pack("xian"):
+        while not runs or not runs[-1].complete:
+            runs.append(disclosure_sweep(on=DAY, max_seconds=0))
+            assert len(runs) <= 20
+        again = disclosure_sweep(on=DAY, max_seconds=0)
+        call_command("disclosure", "sweep", "--date", DAY.isoformat(), "--max-seconds", "60")
+    assert len(runs) > 2 and all(run.changed for run in runs[:-1])
+    assert sum(run.organisations_archived for run in runs) == len(orgs)
+    assert sum(run.persons_purged for run in runs) == len(persons)
+    assert {_status(r) for r in orgs} == {"archived"} and {_status(r) for r in persons} == {"purged"}
+    assert again.complete and again.changed == 0
+    out = capsys.readouterr().out
+    assert "0 organisations' records archived" in out and "time limit" not in out
+    audits = AuditEvent.objects.filter(action="disclosure.sweep").order_by("seq")
+    assert [event.data["complete"] for event in audits][: len(runs)] == [run.complete for run in runs]
+
+
+def test_the_time_budget_must_be_a_positive_whole_number(pack):
+    with pytest.raises(CommandError, match="must be greater than zero"):
+        call_command("disclosure", "sweep", "--max-seconds", "0")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from pubcredit.core.cli_args import iso_date
+from pubcredit.core.cli_args import iso_date, positive_int
 from pubcredit.disclosure.services.query_log import query_log_purge
 from pubcredit.disclosure.services.sweep import disclosure_sweep
 
@@ -22,6 +22,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sweep = sub.add_parser("sweep", help="archive or purge records whose period has ended; apply hide requests")
         sweep.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
+        sweep.add_argument(
+            "--max-seconds",
+            type=positive_int,
+            help="stop after the chunk that spends this much time; the next run goes on (for a first catch-up)",
+        )
         purge = sub.add_parser("purge-query-log", help="delete query log entries past their retention")
         purge.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
 
@@ -31,7 +36,7 @@ class Command(BaseCommand):
             deleted = query_log_purge(on=options["date"])
             self.stdout.write(f"Query log entries deleted: {deleted} ({time.monotonic() - started:.2f} s)")
             return
-        result = disclosure_sweep(on=options["date"])
+        result = disclosure_sweep(on=options["date"], max_seconds=options["max_seconds"])
         self.stdout.write(
             f"Disclosure sweep for {result.on.isoformat()}: "
             f"{result.organisations_archived} organisations' records archived, "
@@ -39,4 +44,5 @@ class Command(BaseCommand):
             f"{result.persons_purged} persons' records purged, "
             f"{result.hide_requests_applied} hide requests applied "
             f"({result.hidden_records_purged} records purged) in {time.monotonic() - started:.2f} s"
+            + ("" if result.complete else "; stopped at the time limit, more is due: run it again to go on")
         )
