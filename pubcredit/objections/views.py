@@ -139,9 +139,10 @@ def _stages(objection: Objection, items: list[ObjectionItem]) -> list[dict[str, 
         {"name": "收到申请", "due": None, "done": objection.received_on},
         {"name": "平台核查", "due": objection.check_due_on, "done": objection.checked_on},
     ]
-    if objection.forward_due_on and any(item.forwarded_on for item in items):
-        forwarded = min(item.forwarded_on for item in items if item.forwarded_on)
-        stages.append({"name": "转信息提供单位核查", "due": objection.forward_due_on, "done": forwarded})
+    forwarded = [item.forwarded_on for item in items if item.forwarded_on is not None]
+    if objection.forward_due_on or forwarded:
+        done = min(forwarded) if forwarded else None
+        stages.append({"name": "转信息提供单位核查", "due": objection.forward_due_on, "done": done})
     for item in items:
         if item.forwarded_on:
             stages.append(

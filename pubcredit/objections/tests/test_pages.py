@@ -1,0 +1,165 @@
+"""The objection pages through Django's test client: each party's page, its actions, its refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from pubcredit.objections.models import ItemResult, Objection, ObjectionState
+from pubcredit.objections.services import objection_check, objection_file
+from pubcredit.objections.tests.conftest import EXE, PDF, Parties, on
+from pubcredit.records.models import Record
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 9, 28)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_applicant_files_with_evidence_and_sees_due_dates(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    settings.PUBCREDIT_POLICY = "xian"
+    record = record_of()
+    client = _client(parties.applicant)
+    with on(DAY):
+        page = client.get("/objections/new/")
+        assert page.status_code == 200 and f"记录 {record.pk}" in page.content.decode()
+        response = client.post(
+            "/objections/new/",
+            {
+                "records": [str(record.pk)],
+                "ground": "error",
+                "statement": "处罚已撤销",
+                "evidence": [SimpleUploadedFile("撤销决定.pdf", PDF, content_type="application/pdf")],
+            },
+        )
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    assert objection.evidence.count() == 1
+    with on(DAY):
+        detail = client.get(response["Location"]).content.decode()
+        assert "2026-09-30" in detail and "2026-10-10" in detail  # check and forward due dates
+        assert "暂停披露" in detail and "西安 第三十一条" in detail
+        download = client.get(f"/objections/evidence/{objection.evidence.get().pk}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+        assert objection.number in client.get("/objections/mine/").content.decode()
+        # Another subject sees neither the application nor its evidence.
+        other = _client(parties.stranger)
+        assert other.get(f"/objections/{objection.pk}/").status_code == 404
+        assert other.get(f"/objections/evidence/{objection.evidence.get().pk}/").status_code == 404
+
+
+def test_a_fake_pdf_is_refused_on_the_form(settings: Any, parties: Parties, record_of: Callable[..., Record]) -> None:
+    settings.PUBCREDIT_POLICY = "xian"
+    record = record_of()
+    with on(DAY):
+        response = _client(parties.applicant).post(
+            "/objections/new/",
+            {
+                "records": [str(record.pk)],
+                "ground": "error",
+                "statement": "说明",
+                "evidence": [SimpleUploadedFile("证明.pdf", EXE, content_type="application/pdf")],
+            },
+        )
+    assert response.status_code == 400
+    assert "文件头与扩展名" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_operator_forwards_and_provider_answers_on_pages(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    settings.PUBCREDIT_POLICY = "dalian"
+    record = record_of()
+    with on(DAY):
+        objection = objection_file(actor=parties.applicant, records=[record], ground="error", statement="错误")
+        operator = _client(parties.operator)
+        desk = operator.get("/objections/desk/").content.decode()
+        assert objection.number in desk
+        item = objection.items.get()
+        response = operator.post(f"/objections/{objection.pk}/check/", {f"action_{item.pk}": "forward"})
+        assert response.status_code == 302
+        objection.refresh_from_db()
+        assert objection.state == ObjectionState.VERIFYING
+        clerk = _client(parties.clerk)
+        assert objection.number in clerk.get("/objections/provider/").content.decode()
+        # A clerk of another department sees nothing of it and cannot answer.
+        other = _client(parties.other_clerk)
+        assert objection.number not in other.get("/objections/provider/").content.decode()
+        assert other.get(f"/objections/{objection.pk}/").status_code == 404
+        prefix = f"item{item.pk}"
+        response = clerk.post(
+            f"/objections/{objection.pk}/items/{item.pk}/answer/",
+            {f"{prefix}-answer": "corrected", f"{prefix}-reason": "金额有误", f"{prefix}-values": "CF_NR=罚款5千元"},
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert item.result == ItemResult.CORRECTED
+        record.refresh_from_db()
+        assert record.data["CF_NR"] == "罚款5千元"
+        response = operator.post(f"/objections/{objection.pk}/close/", {"note": "已书面告知"})
+        objection.refresh_from_db()
+        assert objection.state == ObjectionState.CLOSED
+        detail = _client(parties.applicant).get(f"/objections/{objection.pk}/").content.decode()
+        assert "提供单位已更正" in detail
+
+
+def test_counter_entry_by_the_operator(settings: Any, parties: Parties, record_of: Callable[..., Record]) -> None:
+    settings.PUBCREDIT_POLICY = "nantong"
+    record = record_of()
+    operator = _client(parties.operator)
+    uscc = parties.subject.uscc
+    with on(DAY):
+        page = operator.get(f"/objections/desk/counter/?uscc={uscc}")
+        assert page.status_code == 200 and f"记录 {record.pk}" in page.content.decode()
+        response = operator.post(
+            f"/objections/desk/counter/?uscc={uscc}",
+            {"records": [str(record.pk)], "ground": "expired", "statement": "书面申请", "received_on": "2026-09-25"},
+        )
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    assert objection.channel == "counter" and objection.applicant is None
+    assert objection.entered_by == parties.operator
+    assert objection.received_on == dt.date(2026, 9, 25)  # received on the Mid-Autumn day off
+    assert objection.check_due_on == dt.date(2026, 10, 9)  # 5 WD: 09-28, 09-29, 09-30, 10-08, 10-09
+
+
+def test_pages_refuse_the_wrong_roles(parties: Parties, record_of: Callable[..., Record]) -> None:
+    applicant = _client(parties.applicant)
+    assert applicant.get("/objections/desk/").status_code == 403
+    assert applicant.get("/objections/desk/counter/").status_code == 403
+    assert applicant.get("/objections/provider/").status_code == 403
+    assert applicant.get("/objections/review/").status_code == 403
+    assert _client(parties.operator).get("/objections/new/").status_code == 403
+    assert _client(parties.authority).get("/objections/review/").status_code == 200
+    assert Client().get("/objections/mine/").status_code == 302  # to the login page
+
+
+def test_applicant_cannot_check_its_own_objection(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    settings.PUBCREDIT_POLICY = "xian"
+    record = record_of()
+    with on(DAY):
+        objection = objection_file(actor=parties.applicant, records=[record], ground="error", statement="错误")
+        response = _client(parties.applicant).post(f"/objections/{objection.pk}/check/", {})
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.state == ObjectionState.CHECKING
+    with on(DAY):
+        objection_check(actor=parties.operator, objection=objection)
+        # The provider's answer form is shown to the provider only.
+        assert "提交答复" in _client(parties.clerk).get(f"/objections/{objection.pk}/").content.decode()
+        assert "提交答复" not in _client(parties.applicant).get(f"/objections/{objection.pk}/").content.decode()
