@@ -65,7 +65,7 @@ def apply(
     ground: Form[str],
     commitment_signed: Form[bool] = False,
     intentional: Form[str] = "",
-    proofs: File[list[UploadedFile]] | None = None,
+    proofs: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     actor = request.auth  # type: ignore[attr-defined]
     target = own_record_get(actor, record) if user_applies_for(actor) is not None else record_get(record)
