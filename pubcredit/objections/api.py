@@ -1,5 +1,83 @@
 """API of the objections workflow (thin: the services do the work)."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from pubcredit.accounts.auth import SessionOrTokenAuth
+from pubcredit.objections.models import Objection
+from pubcredit.objections.schemas import ObjectionIn, ObjectionOut
+from pubcredit.objections.selectors import objection_get, objection_items
+from pubcredit.objections.services import objection_file
+from pubcredit.records.models import Record
 
 router = Router(tags=["异议处理"])
+
+
+def _out(objection: Objection) -> dict[str, Any]:
+    return {
+        "id": objection.pk,
+        "number": objection.number,
+        "state": objection.state,
+        "state_label": objection.get_state_display(),
+        "ground": objection.ground,
+        "channel": objection.channel,
+        "pack": objection.pack,
+        "received_on": objection.received_on,
+        "due_on": objection.due_on,
+        "check_due_on": objection.check_due_on,
+        "forward_due_on": objection.forward_due_on,
+        "total_due_on": objection.total_due_on,
+        "notice_due_on": objection.notice_due_on,
+        "review_due_on": objection.review_due_on,
+        "closed_on": objection.closed_on,
+        "overdue": objection.overdue,
+        "escalated": objection.escalated,
+        "items": [
+            {
+                "id": item.pk,
+                "record_id": item.record_id,
+                "item_code": item.item_code,
+                "state": item.state,
+                "forwarded_on": item.forwarded_on,
+                "provider_due_on": item.provider_due_on,
+                "overdue": item.overdue,
+                "result": item.result,
+                "reason": item.reason,
+                "answered_on": item.answered_on,
+            }
+            for item in objection_items(objection)
+        ],
+    }
+
+
+@router.post(
+    "",
+    response={201: ObjectionOut},
+    auth=SessionOrTokenAuth(scope="query"),
+    summary="信用主体对本主体的信用记录提出异议",
+)
+def objection_create(request: HttpRequest, payload: ObjectionIn) -> Status:
+    records = list(Record.objects.filter(pk__in=payload.records))
+    known = {record.pk for record in records}
+    # Unknown ids reach the service as empty records so that its message names them.
+    ordered = [next(r for r in records if r.pk == pk) if pk in known else Record(pk=pk) for pk in payload.records]
+    objection = objection_file(
+        actor=request.auth,  # type: ignore[attr-defined]
+        records=ordered,
+        ground=payload.ground,
+        statement=payload.statement,
+        by_agent=payload.by_agent,
+        authorisation_ref=payload.authorisation_ref,
+    )
+    return Status(201, _out(objection))
+
+
+@router.get(
+    "/{objection_id}", response=ObjectionOut, auth=SessionOrTokenAuth(scope="query"), summary="异议申请的办理情况"
+)
+def objection_read(request: HttpRequest, objection_id: int) -> dict[str, Any]:
+    return _out(objection_get(request.auth, objection_id))  # type: ignore[attr-defined]

@@ -1,0 +1,49 @@
+"""JSON shapes of the objection API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ObjectionIn(Schema):
+    records: list[int] = Field(..., description="有异议的信用记录编号")
+    ground: str = Field(..., description="error / secret / expired / other")
+    statement: str
+    by_agent: bool = False
+    authorisation_ref: str = ""
+
+
+class ItemOut(Schema):
+    id: int
+    record_id: int
+    item_code: str
+    state: str
+    forwarded_on: dt.date | None
+    provider_due_on: dt.date | None
+    overdue: bool
+    result: str
+    reason: str
+    answered_on: dt.date | None
+
+
+class ObjectionOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    ground: str
+    channel: str
+    pack: str
+    received_on: dt.date
+    due_on: dt.date | None
+    check_due_on: dt.date | None
+    forward_due_on: dt.date | None
+    total_due_on: dt.date | None
+    notice_due_on: dt.date | None
+    review_due_on: dt.date | None
+    closed_on: dt.date | None
+    overdue: bool
+    escalated: bool
+    items: list[ItemOut]
