@@ -86,7 +86,8 @@ def test_subject_files_operator_forwards_provider_corrects_subject_sees_outcome(
     expect(page.get_by_role("link", name="撤销决定书.pdf")).to_be_visible()
     page.get_by_role("button", name="提交核查结论").click()
     expect(page.get_by_test_id("objection-state")).to_have_text("提供单位核查中")
-    expect(page.get_by_role("row", name=re.compile("提供单位答复"))).to_contain_text("2026-10-16")  # 10 WD from the forward on 09-28
+    # 10 WD from the forward on 09-28, across National Day.
+    expect(page.get_by_role("row", name=re.compile("提供单位答复"))).to_contain_text("2026-10-16")
     sign_out(page)
 
     sign_in(page, clerk)
