@@ -9,8 +9,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
-from pubcredit.core.errors import ValidationFailed
-from pubcredit.records.selectors import record_get
+from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.repairs.models import RepairApplication
 from pubcredit.repairs.schemas import IneligibleOut, RepairOut
 from pubcredit.repairs.selectors import own_record_get, repair_get, repair_proofs, user_applies_for
@@ -68,7 +67,9 @@ def apply(
     proofs: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     actor = request.auth  # type: ignore[attr-defined]
-    target = own_record_get(actor, record) if user_applies_for(actor) is not None else record_get(record)
+    if user_applies_for(actor) is None:
+        raise PermissionDenied("只有信用主体账号可以申请信用修复")
+    target = own_record_get(actor, record)
     try:
         application = repair_apply(
             actor=actor,

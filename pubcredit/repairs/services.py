@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Protocol
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,7 +30,7 @@ from pubcredit.accounts.models import User
 from pubcredit.collection.services.declarations import ALLOWED_FILE_TYPES, FileType
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.crypto import sm3_hex
-from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
@@ -47,7 +47,7 @@ from pubcredit.repairs.rules import (
     decision_days,
     repair_eligibility,
 )
-from pubcredit.repairs.selectors import repair_facts, user_applies_for, user_decides_for
+from pubcredit.repairs.selectors import repair_facts, repairs_visible_to, user_applies_for, user_decides_for
 from pubcredit.repairs.workflow import require_repair_transition
 
 # Platform limits, not regulation: a payment receipt or a rectification report is a few pages.
@@ -383,3 +383,93 @@ def repairs_sweep(*, on: dt.date | None = None) -> SweepResult:
                 link=_link(application),
             )
     return SweepResult(day, flagged)
+
+
+# --- proofs: reading and clean-up --------------------------------------------------------------
+
+
+#: How old an unreferenced proof file must be before it counts as orphaned: the transaction that
+#: wrote it a moment ago may still be running.
+ORPHAN_GRACE = dt.timedelta(days=1)
+
+
+@transaction.atomic
+def repair_proof_open(*, actor: Actor, proof: RepairProof) -> File:
+    """Open a proof file for a person who may see its application; the read is audited."""
+    if proof.application_id not in set(
+        repairs_visible_to(actor).filter(pk=proof.application_id).values_list("pk", flat=True)
+    ):
+        raise NotFound(f"证明材料 {proof.pk} 不存在或您无权查看", field="proof")
+    try:
+        handle = default_storage.open(proof.path, "rb")
+    except FileNotFoundError:
+        raise NotFound(f"证明材料 {proof.pk} 的文件已不在存储中", field="proof") from None
+    user, extra = audit_identity(actor)
+    audit_record(
+        actor=user,
+        action="repairs.proof.read",
+        target=proof.application,
+        data={"proof": proof.pk, "sm3": audit_digest(proof.sm3), **extra},
+    )
+    return handle
+
+
+def repair_proof_orphans_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete proof files no application refers to, older than `ORPHAN_GRACE`.
+
+    A proof is written to storage before the application's transaction commits, so a refused or
+    rolled-back application can leave its file behind; such a file may hold personal information
+    with no purpose left. Referenced files are never touched, whatever their age.
+    """
+    cutoff = (now or timezone.now()).timestamp() - ORPHAN_GRACE.total_seconds()
+    if not default_storage.exists(STORAGE_DIR):
+        return 0
+    known = set(RepairProof.objects.values_list("path", flat=True))
+    purged = 0
+    for name in default_storage.listdir(STORAGE_DIR)[1]:
+        relative = f"{STORAGE_DIR}/{name}"
+        if relative not in known and default_storage.get_modified_time(relative).timestamp() < cutoff:
+            default_storage.delete(relative)
+            purged += 1
+    if purged:
+        with transaction.atomic():
+            audit_record(actor=None, action="repairs.orphan_proofs.purge", data={"purged": purged})
+    return purged
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def repairs_recompute_for_year(*, year: int) -> int:
+    """Recompute the provisional due dates of open applications once `year`'s calendar is official.
+
+    Only applications not yet flagged overdue: a flagged one has notices citing its due date. The
+    limit is read again from the pack the application was received under, on its receiving day.
+    Audited once with the count when any date moved.
+    """
+    source = database_calendar()
+    changed = 0
+    open_rows = RepairApplication.objects.select_for_update().filter(
+        state=RepairState.SUBMITTED,
+        overdue=False,
+        decision_due_provisional=True,
+        decision_due_on__gte=dt.date(year, 1, 1),
+    )
+    for application in open_rows:
+        days, _ = decision_days(get_policy(on=application.received_on, pack=application.pack))
+        if days is None:
+            continue
+        due = deadline_after(application.received_on, days, source=source)
+        if (due.date, due.provisional) != (application.decision_due_on, application.decision_due_provisional):
+            application.decision_due_on, application.decision_due_provisional = due.date, due.provisional
+            application.save(update_fields=["decision_due_on", "decision_due_provisional"])
+            changed += 1
+    if changed:
+        audit_record(actor=None, action="repairs.due_recompute", data={"year": year, "changed": changed})
+    return changed
+
+
+def on_calendar_year_published(sender: Any, year: int, **kwargs: Any) -> None:
+    """Receiver for `calendar_year_published`, connected in the app's `ready()`."""
+    repairs_recompute_for_year(year=year)

@@ -84,3 +84,12 @@ def test_the_provider_system_reads_its_applications_and_others_do_not(pack, appl
     assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {own.plain_token}").status_code == 200
     assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other.plain_token}").status_code == 404
     assert signed_in(SubjectAccountFactory.create()).get(url).status_code == 404
+
+
+def test_only_subject_accounts_apply(pack, clerk, bad_record):
+    record = bad_record(tier="general", decided_on=dt.date(2026, 6, 15))
+    with pack("xian"), at(TODAY):
+        response = signed_in(clerk).post(
+            "/api/v1/repairs", {"record": record.pk, "ground": "x", "commitment_signed": "true", "proofs": [proof()]}
+        )
+    assert response.status_code == 403 and "只有信用主体账号" in response.json()["message"]

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from pubcredit.accounts.tests.factories import OperatorFactory, ProviderClerkFactory, SubjectAccountFactory
+from pubcredit.core.models import AuditEvent
 from pubcredit.repairs.models import RepairApplication, RepairState
 from pubcredit.repairs.services import repair_apply, repairs_sweep
 from pubcredit.repairs.tests.conftest import PDF, at, proof
@@ -177,3 +178,12 @@ def test_index_sends_each_role_to_its_page(applicant, clerk):
     assert signed_in(applicant).get("/repairs/")["Location"] == "/repairs/mine/"
     assert signed_in(clerk).get("/repairs/")["Location"] == "/repairs/queue/"
     assert signed_in(OperatorFactory.create()).get("/repairs/")["Location"] == "/repairs/overview/"
+
+
+def test_every_proof_download_is_audited(pack, applicant, clerk, records):
+    with pack("xian"), at(TODAY):
+        application = _apply(applicant, records["ok"])
+    proof_id = application.proofs.get().pk
+    signed_in(clerk).get(f"/repairs/proofs/{proof_id}/")
+    event = AuditEvent.objects.get(action="repairs.proof.read")
+    assert (event.actor_id, event.data["proof"]) == (clerk.pk, proof_id)

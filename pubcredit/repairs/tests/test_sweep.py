@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 
 from django.core.management import call_command
 
 from pubcredit.accounts.tests.factories import OperatorFactory
 from pubcredit.core.models import AuditEvent
+from pubcredit.core.workdays import DayEntry
+from pubcredit.core.workdays.services import calendar_year_import
 from pubcredit.notices.models import Notice
 from pubcredit.repairs.models import RepairApplication
 from pubcredit.repairs.services import repair_apply, repair_decide, repairs_sweep
@@ -85,3 +88,41 @@ def test_the_command_sweeps_the_given_day(pack, applicant, bad_record):
     out = io.StringIO()
     call_command("repairs", "sweep", "--date", "2026-12-14", stdout=out)
     assert "0 applications flagged overdue" in out.getvalue()
+
+
+def test_publishing_next_year_makes_a_provisional_due_date_official(
+    pack, applicant, bad_record, django_capture_on_commit_callbacks
+):
+    record = bad_record(tier="minor", decided_on=dt.date(2026, 10, 9))
+    with pack("xian"), at(dt.date(2026, 12, 18)):
+        application = _apply(applicant, record)
+    assert (application.decision_due_on, application.decision_due_provisional) == (dt.date(2027, 1, 11), True)
+    with at(dt.date(2026, 12, 21)), django_capture_on_commit_callbacks(execute=True):
+        # A fictional 2027 schedule in which 4 January is a day off too.
+        calendar_year_import(
+            actor=None,
+            year=2027,
+            entries=[DayEntry(dt.date(2027, 1, 1), False, "元旦"), DayEntry(dt.date(2027, 1, 4), False, "测试假日")],
+        )
+    application.refresh_from_db()
+    assert (application.decision_due_on, application.decision_due_provisional) == (dt.date(2027, 1, 12), False)
+    assert AuditEvent.objects.get(action="repairs.due_recompute").data == {"year": 2027, "changed": 1}
+
+
+def test_orphaned_proof_files_are_purged_and_referenced_ones_kept(pack, applicant, bad_record, proof_storage):
+    record = bad_record(tier="minor", decided_on=dt.date(2026, 10, 9))
+    with pack("xian"), at(RECEIVED):
+        application = _apply(applicant, record)
+    kept = proof_storage / application.proofs.get().path
+    orphan = proof_storage / "repairs" / ("0" * 64)
+    fresh = proof_storage / "repairs" / ("1" * 64)
+    orphan.write_bytes(b"%PDF-1.7 left behind")
+    fresh.write_bytes(b"%PDF-1.7 being written")
+    old = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    for path in (kept, orphan):
+        os.utime(path, (old, old))
+    out = io.StringIO()
+    call_command("repairs", "purge-orphans", stdout=out)
+    assert "Orphaned repair proof files deleted: 1" in out.getvalue()
+    assert kept.exists() and fresh.exists() and not orphan.exists()
+    assert AuditEvent.objects.get(action="repairs.orphan_proofs.purge").data == {"purged": 1}

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +36,7 @@ from pubcredit.repairs.selectors import (
     user_decides_for,
     user_oversees_repairs,
 )
-from pubcredit.repairs.services import RepairIneligible, repair_apply, repair_decide
+from pubcredit.repairs.services import RepairIneligible, repair_apply, repair_decide, repair_proof_open
 from pubcredit.repairs.views.forms import ApplyForm, DecideForm
 from pubcredit.repairs.workflow import repair_may_move
 
@@ -233,12 +232,9 @@ def proof(request: HttpRequest, pk: int) -> FileResponse:
     """A proof file, to the applicant, the deciding provider and the centre only, as a download."""
     try:
         found = repair_proof_get(request.user, pk)
+        handle = repair_proof_open(actor=request.user, proof=found)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    try:
-        handle = default_storage.open(found.path, "rb")
-    except FileNotFoundError as exc:
-        raise Http404(f"证明材料 {pk} 的文件已不在存储中") from exc
     response = FileResponse(handle, as_attachment=True, filename=found.file_name, content_type=found.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
