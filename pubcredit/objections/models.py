@@ -141,8 +141,9 @@ class ObjectionItem(models.Model):
         "records.Record", verbose_name="信用记录", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     item_code = models.CharField("目录项编码", max_length=20)
+    # No single-column index: the (provider, state) index below starts with it.
     provider = models.ForeignKey(
-        "accounts.Organisation", verbose_name="信息提供单位", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation", verbose_name="信息提供单位", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     state = models.CharField("状态", max_length=10, choices=ItemState.choices, default=ItemState.PENDING)
     forwarded_on = models.DateField("转提供单位日期", null=True, blank=True)
