@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.json_body import parse_json_body
 from pubcredit.repairs.models import RepairApplication
-from pubcredit.repairs.schemas import IneligibleOut, RepairOut
+from pubcredit.repairs.schemas import DecisionIn, IneligibleOut, RepairOut
 from pubcredit.repairs.selectors import own_record_get, repair_get, repair_proofs, user_applies_for
-from pubcredit.repairs.services import RepairIneligible, repair_apply
+from pubcredit.repairs.services import RepairIneligible, repair_apply, repair_decide
 
 router = Router(tags=["信用修复"])
 _AUTH = SessionOrTokenAuth(scope="collect")
@@ -96,3 +97,20 @@ def apply(
 @router.get("/{application_id}", response=RepairOut, auth=_AUTH, summary="信用修复申请的办理情况")
 def detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
     return repair_out(repair_get(request.auth, application_id))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/{application_id}/decision",
+    response=RepairOut,
+    auth=_AUTH,
+    summary="作出失信认定的信息提供单位决定是否修复（accept、reason；不予修复须说明理由）",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": DecisionIn.model_json_schema()}}}
+    },
+)
+def decide(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    data = parse_json_body(request.body, DecisionIn)
+    actor = request.auth  # type: ignore[attr-defined]
+    application = repair_get(actor, application_id)
+    decided = repair_decide(actor=actor, application=application, accept=data.accept, reason=data.reason)
+    return repair_out(decided)

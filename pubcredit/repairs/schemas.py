@@ -33,3 +33,8 @@ class IneligibleOut(Schema):
     field: str | None = None
     reasons: list[str]
     eligible_from: dt.date | None
+
+
+class DecisionIn(Schema):
+    accept: bool
+    reason: str = ""

@@ -93,3 +93,33 @@ def test_only_subject_accounts_apply(pack, clerk, bad_record):
             "/api/v1/repairs", {"record": record.pk, "ground": "x", "commitment_signed": "true", "proofs": [proof()]}
         )
     assert response.status_code == 403 and "只有信用主体账号" in response.json()["message"]
+
+
+def test_the_provider_system_decides_and_others_cannot(pack, applicant, provider, bad_record):
+    record = bad_record(tier="general", decided_on=dt.date(2026, 6, 15))
+    with pack("xian"), at(TODAY):
+        signed_in(applicant).post(
+            "/api/v1/repairs",
+            {"record": record.pk, "ground": "已缴清", "commitment_signed": "true", "proofs": [proof()]},
+        )
+        application = RepairApplication.objects.get()
+        url = f"/api/v1/repairs/{application.pk}/decision"
+        own = ApiClientFactory.create(organisation=provider, scopes=["collect"])
+        other = ApiClientFactory.create(scopes=["collect"])
+        refused = Client().post(
+            url, '{"accept": true}', content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other.plain_token}"
+        )
+        assert refused.status_code == 404
+        no_reason = Client().post(
+            url, '{"accept": false}', content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own.plain_token}"
+        )
+        assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
+        done = Client().post(
+            url,
+            '{"accept": true, "reason": "整改到位"}',
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {own.plain_token}",
+        )
+    assert done.status_code == 200 and done.json()["state"] == "accepted"
+    application.refresh_from_db()
+    assert application.decided_by is None and application.decided_by_label == own.name

@@ -9,10 +9,16 @@ from unittest import mock
 import pytest
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import OperatorFactory, ProviderClerkFactory, SubjectAccountFactory
+from pubcredit.accounts.tests.factories import (
+    OperatorFactory,
+    PersonSubjectAccountFactory,
+    ProviderClerkFactory,
+    SubjectAccountFactory,
+)
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.models import AuditEvent
 from pubcredit.disclosure.selectors.records import records_disclosed
+from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.notices.models import Notice
 from pubcredit.records.models import Annotation, AnnotationKind, Record
@@ -293,3 +299,19 @@ def test_accepting_a_withdrawn_record_is_refused(pack, applicant, clerk, bad_rec
             repair_decide(actor=clerk, application=application, accept=True)
     application.refresh_from_db()
     assert application.state == RepairState.SUBMITTED
+
+
+def test_a_person_applies_and_no_message_or_audit_names_the_person(pack, clerk):
+    person = PersonSubjectAccountFactory.create()
+    subject = person.subject
+    record = make_record(subject, tier="general", decided_on=dt.date(2026, 6, 15), by=clerk.organisation)
+    with pack("xian"), at(TODAY):
+        application = apply(person, record)
+        repair_decide(actor=clerk, application=application, accept=True)
+        assert "已信用修复" in seen(owner(record), record).annotations  # 西安 第十七条: never public anyway
+    texts = [f"{n.title} {n.body} {n.link}" for n in Notice.objects.all()]
+    texts += [str(e.data) for e in AuditEvent.objects.filter(action__startswith="repairs.")]
+    assert len(texts) == 4
+    for text in texts:
+        assert subject.name not in text and subject.plain_id_number not in text
+        assert f"{record.pk}" in text
