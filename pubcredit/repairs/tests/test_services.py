@@ -97,12 +97,23 @@ def test_xian_severe_record_is_refused_with_the_day_it_becomes_eligible(pack, ap
     assert not RepairApplication.objects.exists() and not RepairProof.objects.exists()
 
 
-def test_xian_due_date_across_the_national_day_holiday(pack, applicant, bad_record):
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # 09-25 (中秋) and 10-01..10-07 are off; 10-08 works, and so does Saturday 10-10 (调休).
+        (dt.date(2026, 9, 24), dt.date(2026, 10, 22)),
+        (dt.date(2026, 9, 30), dt.date(2026, 10, 27)),
+        # Received on a day off: the count starts with the first working day after it.
+        (dt.date(2026, 10, 3), dt.date(2026, 10, 27)),
+        (dt.date(2026, 10, 8), dt.date(2026, 10, 28)),
+    ],
+)
+def test_xian_due_date_across_the_national_day_holiday(pack, applicant, bad_record, received, due):
     record = bad_record(tier="general", decided_on=dt.date(2026, 4, 20))
-    with pack("xian"), at(dt.date(2026, 9, 24)):
+    with pack("xian"), at(received):
         application = apply(applicant, record)
-    # 09-25 (中秋) and 10-01..10-07 are off, 10-10 (Saturday) is a make-up working day.
-    assert application.decision_due_on == dt.date(2026, 10, 22)
+    assert (application.received_on, application.decision_due_on) == (received, due)
+    assert not application.decision_due_provisional
 
 
 def test_xian_due_date_in_a_year_not_yet_published_is_provisional(pack, applicant, bad_record):

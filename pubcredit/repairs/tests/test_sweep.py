@@ -126,3 +126,13 @@ def test_orphaned_proof_files_are_purged_and_referenced_ones_kept(pack, applican
     assert "Orphaned repair proof files deleted: 1" in out.getvalue()
     assert kept.exists() and fresh.exists() and not orphan.exists()
     assert AuditEvent.objects.get(action="repairs.orphan_proofs.purge").data == {"purged": 1}
+
+
+def test_overdue_across_the_national_day_holiday(pack, applicant, bad_record):
+    record = bad_record(tier="minor", decided_on=dt.date(2026, 9, 1))
+    with pack("xian"), at(dt.date(2026, 9, 24)):
+        application = _apply(applicant, record)
+    assert application.decision_due_on == dt.date(2026, 10, 22)
+    assert repairs_sweep(on=dt.date(2026, 10, 8)).flagged == 0
+    assert repairs_sweep(on=dt.date(2026, 10, 22)).flagged == 0
+    assert repairs_sweep(on=dt.date(2026, 10, 23)).flagged == 1
