@@ -202,7 +202,9 @@ def requirements(policy: PolicyReader) -> list[str]:
     if "severe_list" in codes:
         lines.append(f"信息主体未被列入严重失信主体名单（{_cite(policy, EXCLUDED_KEY)}）")
     days, text = decision_days(policy)
-    lines.append(f"信息提供单位在{days}个工作日内作出决定（{text}）" if days is not None else text)
+    if days is not None:
+        text = f"信息提供单位在{days}个工作日内作出决定（{_cite(policy, DECISION_WD_KEY)}）"
+    lines.append(text)
     effect, article = after_repair(policy)
     lines.append(f"修复后：{AFTER_REPAIR_TEXT.get(effect, effect)}（{AFTER_REPAIR_KEY}，{article}）")
     return lines
