@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
+from pubcredit.core.errors import ValidationFailed
+from pubcredit.objections.evidence import MAX_BYTES, MAX_FILES
 from pubcredit.objections.models import Objection
-from pubcredit.objections.schemas import ObjectionIn, ObjectionOut
+from pubcredit.objections.schemas import EvidenceIn, ObjectionIn, ObjectionOut
 from pubcredit.objections.selectors import objection_get, objection_items
 from pubcredit.objections.services import objection_file
 from pubcredit.records.models import Record
@@ -54,6 +59,22 @@ def _out(objection: Objection) -> dict[str, Any]:
     }
 
 
+def _files(evidence: list[EvidenceIn]) -> list[SimpleUploadedFile]:
+    if len(evidence) > MAX_FILES:
+        raise ValidationFailed(f"证明材料最多 {MAX_FILES} 个文件，收到 {len(evidence)} 个", field="evidence")
+    files: list[SimpleUploadedFile] = []
+    for position, item in enumerate(evidence, start=1):
+        if len(item.content_base64) > (MAX_BYTES * 4) // 3 + 4:
+            limit = MAX_BYTES // (1024 * 1024)
+            raise ValidationFailed(f"证明材料“{item.file_name[:60]}”超过 {limit} MB", field="evidence")
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed(f"第 {position} 个证明材料的内容不是有效的 Base64", field="evidence") from None
+        files.append(SimpleUploadedFile(item.file_name, content))
+    return files
+
+
 @router.post(
     "",
     response={201: ObjectionOut},
@@ -72,6 +93,7 @@ def objection_create(request: HttpRequest, payload: ObjectionIn) -> Status:
         statement=payload.statement,
         by_agent=payload.by_agent,
         authorisation_ref=payload.authorisation_ref,
+        evidence=_files(payload.evidence),
     )
     return Status(201, _out(objection))
 

@@ -7,12 +7,18 @@ import datetime as dt
 from ninja import Field, Schema
 
 
+class EvidenceIn(Schema):
+    file_name: str = Field(..., description="文件名，扩展名 .pdf / .jpg / .jpeg / .png")
+    content_base64: str = Field(..., description="文件内容（Base64）")
+
+
 class ObjectionIn(Schema):
     records: list[int] = Field(..., description="有异议的信用记录编号")
     ground: str = Field(..., description="error / secret / expired / other")
     statement: str
     by_agent: bool = False
     authorisation_ref: str = ""
+    evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料（按所在地办法可能必填）")
 
 
 class ItemOut(Schema):

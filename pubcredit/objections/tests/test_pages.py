@@ -12,7 +12,7 @@ from django.test import Client
 
 from pubcredit.objections.models import ItemResult, Objection, ObjectionState
 from pubcredit.objections.services import objection_check, objection_file
-from pubcredit.objections.tests.conftest import EXE, PDF, Parties, on
+from pubcredit.objections.tests.conftest import EXE, PDF, Parties, evidence, on
 from pubcredit.records.models import Record
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,9 @@ def test_operator_forwards_and_provider_answers_on_pages(
     settings.PUBCREDIT_POLICY = "dalian"
     record = record_of()
     with on(DAY):
-        objection = objection_file(actor=parties.applicant, records=[record], ground="error", statement="错误")
+        objection = objection_file(
+            actor=parties.applicant, records=[record], ground="error", statement="错误", evidence=[evidence()]
+        )
         operator = _client(parties.operator)
         desk = operator.get("/objections/desk/").content.decode()
         assert objection.number in desk
@@ -126,7 +128,13 @@ def test_counter_entry_by_the_operator(settings: Any, parties: Parties, record_o
         assert page.status_code == 200 and f"记录 {record.pk}" in page.content.decode()
         response = operator.post(
             f"/objections/desk/counter/?uscc={uscc}",
-            {"records": [str(record.pk)], "ground": "expired", "statement": "书面申请", "received_on": "2026-09-25"},
+            {
+                "records": [str(record.pk)],
+                "ground": "expired",
+                "statement": "书面申请",
+                "received_on": "2026-09-25",
+                "evidence": [evidence("申请书扫描件.pdf")],
+            },
         )
     assert response.status_code == 302
     objection = Objection.objects.get()

@@ -30,7 +30,7 @@ from pubcredit.objections.services import (
     objection_review,
     objections_sweep,
 )
-from pubcredit.objections.tests.conftest import Parties, on, public_view
+from pubcredit.objections.tests.conftest import Parties, evidence, on, public_view
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,7 @@ def _file(parties: Parties, *records: Record, day: dt.date = FILED) -> Objection
             records=list(records),
             ground="error",
             statement="处罚决定已被撤销，平台仍在公示",
+            evidence=[evidence()],
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from pubcredit.objections.services import (
     objection_review,
     objections_sweep,
 )
-from pubcredit.objections.tests.conftest import EXE, PDF, PNG, Parties, on
+from pubcredit.objections.tests.conftest import EXE, PDF, PNG, Parties, evidence, on
 from pubcredit.records.models import Annotation, Record, RecordStatus
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +221,7 @@ def test_review_sends_the_record_back_to_the_provider(
 ) -> None:
     settings.PUBCREDIT_POLICY = "yuanbaoshan"
     record = record_of()
-    objection = _file(parties, record)
+    objection = _file(parties, record, evidence=[evidence()])
     with on(DAY):
         objection_check(actor=parties.operator, objection=objection)
         item = objection.items.get()
@@ -327,13 +328,21 @@ def test_api_files_and_reads(settings: Any, parties: Parties, record_of: Callabl
     with on(DAY):
         response = client.post(
             "/api/v1/objections",
-            json.dumps({"records": [record.pk], "ground": "error", "statement": "错误"}),
+            json.dumps(
+                {
+                    "records": [record.pk],
+                    "ground": "error",
+                    "statement": "错误",
+                    "evidence": [{"file_name": "证据.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+                }
+            ),
             content_type="application/json",
         )
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["check_due_on"] == "2026-10-10" and body["pack"] == "nantong"
         assert body["items"][0]["record_id"] == record.pk
+        assert Objection.objects.get(pk=body["id"]).evidence.get().file_name == "证据.pdf"
         read = client.get(f"/api/v1/objections/{body['id']}")
         assert read.status_code == 200 and read.json()["number"] == body["number"]
         bad = client.post(
@@ -342,6 +351,19 @@ def test_api_files_and_reads(settings: Any, parties: Parties, record_of: Callabl
             content_type="application/json",
         )
         assert bad.status_code == 400 and "记录 999999" in bad.json()["message"]
+        broken = client.post(
+            "/api/v1/objections",
+            json.dumps(
+                {
+                    "records": [record_of().pk],
+                    "ground": "error",
+                    "statement": "错误",
+                    "evidence": [{"file_name": "证据.pdf", "content_base64": "@@@"}],
+                }
+            ),
+            content_type="application/json",
+        )
+        assert broken.status_code == 400 and "Base64" in broken.json()["message"]
         other = Client()
         other.force_login(parties.stranger)
         assert other.get(f"/api/v1/objections/{body['id']}").status_code == 404
