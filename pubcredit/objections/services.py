@@ -30,7 +30,7 @@ from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.objections import rules
-from pubcredit.objections.evidence import Upload, read_proofs, store
+from pubcredit.objections.evidence import Upload, delete, read_proofs, store, unreferenced
 from pubcredit.objections.models import (
     OPEN_STATES,
     Channel,
@@ -53,6 +53,7 @@ from pubcredit.subjects.models import Subject
 MAX_ITEMS = 20
 MAX_STATEMENT = 2000
 RECIPIENT_MONTHS = 6  # beyond the regulations: GDPR Art. 19, FCRA § 1681i(d)
+ORPHAN_GRACE = dt.timedelta(days=1)
 
 
 class CheckAction:
@@ -846,12 +847,13 @@ def objection_review(*, actor: Actor, objection: Objection, result: str, reason:
     objection.overdue = False
     objection.save()
     _audit(user, "objections.objection.review", objection, {"result": result})
-    _tell_applicant(
-        objection,
-        "reviewed",
-        f"异议 {objection.number} 复核决定",
-        f"复核结论：{ReviewResult(result).label}。{reason}",
-    )
+    # 元宝山 第三十一条: the decision goes in writing to the subject, the credit centre and the provider.
+    title = f"异议 {objection.number} 复核决定"
+    body = f"复核结论：{ReviewResult(result).label}。{reason}"
+    _tell_applicant(objection, "reviewed", title, body)
+    _tell_operators(objection, "reviewed", title, body)
+    for provider_id in sorted({item.provider_id for item in items}):
+        _tell_provider(objection, provider_id, "reviewed", title, body)
     return objection
 
 
@@ -944,3 +946,24 @@ def objections_sweep(*, on: dt.date | None = None) -> SweepResult:
     for pk in objection_ids:
         _flag_objection(pk, day, result)
     return result
+
+
+def evidence_orphans_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete evidence files that no application names, a day after they were written.
+
+    Files are stored before the filing's transaction commits, so a refused or rolled-back filing
+    leaves its files behind; they may hold personal information with no purpose left.
+    """
+    cutoff = (now or timezone.now()) - ORPHAN_GRACE
+    known = set(ObjectionEvidence.objects.values_list("path", flat=True))
+    orphans = unreferenced(known, cutoff)
+    for path, _ in orphans:
+        delete(path)
+    if orphans:
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="objections.evidence.purge_orphans",
+                data={"purged": len(orphans), "bytes": sum(size for _, size in orphans)},
+            )
+    return len(orphans)

@@ -225,7 +225,8 @@ def test_yuanbaoshan_twenty_days_all_in_then_review(
     assert objection.state == ObjectionState.CLOSED
     assert objection.review_result == ReviewResult.UPHELD
     assert public_view(parties.subject, record, D(2026, 11, 30)) == ()
-    assert "objection.reviewed" in _topics(parties.applicant)
+    for party in (parties.applicant, parties.operator, parties.clerk):  # 元宝山 第三十一条: all told
+        assert "objection.reviewed" in _topics(party)
 
 
 def test_dalian_platform_error_corrected_and_provider_correction(

@@ -18,12 +18,14 @@ from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.models import AuditEvent
 from pubcredit.disclosure.models.query_log import QueryLogEntry, QueryOutcome
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
+from pubcredit.objections.evidence import read_proof, store
 from pubcredit.objections.models import ItemState, Objection, ObjectionState
 from pubcredit.objections.selectors import objections_visible_to
 from pubcredit.objections.services import (
     Answer,
     CheckAction,
     CheckDecision,
+    evidence_orphans_purge,
     objection_answer,
     objection_check,
     objection_close,
@@ -368,3 +370,19 @@ def test_api_files_and_reads(settings: Any, parties: Parties, record_of: Callabl
         other.force_login(parties.stranger)
         assert other.get(f"/api/v1/objections/{body['id']}").status_code == 404
         assert Client().get(f"/api/v1/objections/{body['id']}").status_code == 401
+
+
+def test_orphaned_evidence_is_purged_a_day_later(
+    settings: Any, parties: Parties, record_of: Callable[..., Record], evidence_storage: Any
+) -> None:
+    settings.PUBCREDIT_POLICY = "xian"
+    kept = _file(parties, record_of(), evidence=[evidence("保留.pdf")])
+    # What a rolled-back filing leaves: a stored file that no row names.
+    orphan = store(read_proof(SimpleUploadedFile("孤儿.png", PNG), 1))
+    assert (evidence_storage / orphan).exists()
+    now = dt.datetime.now(dt.UTC)
+    assert evidence_orphans_purge(now=now) == 0  # not a day old yet
+    assert evidence_orphans_purge(now=now + dt.timedelta(days=2)) == 1
+    assert evidence_orphans_purge(now=now + dt.timedelta(days=2)) == 0
+    assert [p.name for p in (evidence_storage / "objections").iterdir()] == [kept.evidence.get().sm3]
+    assert AuditEvent.objects.filter(action="objections.evidence.purge_orphans").count() == 1

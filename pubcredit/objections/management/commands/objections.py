@@ -1,4 +1,5 @@
-"""`pubcredit objections sweep [--date YYYY-MM-DD]`: flag overdue objection stages and providers.
+"""`pubcredit objections sweep [--date YYYY-MM-DD]`: flag overdue objection stages and providers;
+`pubcredit objections purge-orphans`: delete evidence files no application names.
 
 Idempotent: a second run on the same day changes nothing. The demo runs it on a schedule.
 """
@@ -11,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pubcredit.core.cli_args import iso_date
-from pubcredit.objections.services import objections_sweep
+from pubcredit.objections.services import evidence_orphans_purge, objections_sweep
 
 
 class Command(BaseCommand):
@@ -21,9 +22,14 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sweep = sub.add_parser("sweep", help="flag overdue stages and late providers (escalate or stop query)")
         sweep.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
+        sub.add_parser("purge-orphans", help="delete evidence files of filings that were refused or rolled back")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        if options["action"] == "purge-orphans":
+            purged = evidence_orphans_purge()
+            self.stdout.write(f"Orphaned evidence files deleted: {purged} ({time.monotonic() - started:.2f} s)")
+            return
         result = objections_sweep(on=options["date"])
         self.stdout.write(
             f"Objection sweep for {result.on.isoformat()}: {result.objections_flagged} stages flagged overdue, "
