@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any, Protocol
 
@@ -35,7 +35,7 @@ from pubcredit.core.roles import Role
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.policy import get_policy
-from pubcredit.records.models import AnnotationKind, Record, RecordStatus
+from pubcredit.records.models import AnnotationKind, Record
 from pubcredit.records.services import record_hold_place
 from pubcredit.repairs.models import RepairApplication, RepairProof, RepairState
 from pubcredit.repairs.rules import (
@@ -292,10 +292,23 @@ def repair_decide(*, actor: Actor, application: RepairApplication, accept: bool,
     record = application.record
     data: dict[str, Any] = {"reason_length": len(cleaned)}
     if accept:
-        if record.status != RecordStatus.ACTIVE:
+        # The conditions are judged again on the decision day: the record may have been withdrawn
+        # or the subject listed as severely dishonest (元宝山 第二十九条) since the application.
+        facts = replace(
+            repair_facts(
+                record,
+                today,
+                intentional=application.intentional,
+                proof_count=application.proofs.count(),
+                commitment_signed=True,
+            ),
+            open_application=None,
+        )
+        recheck = repair_eligibility(facts, today, policy)
+        if not recheck.eligible:
             raise ValidationFailed(
-                f"记录 {record.pk} 的状态为“{record.get_status_display()}”，已不在披露中，不能再作修复决定；"
-                "请作不予修复处理并说明",
+                f"信用修复申请 {number} 在今天已不符合修复条件，不能同意修复，请作不予修复处理并说明："
+                + "；".join(recheck.reasons),
                 field="record",
             )
         effect, article = after_repair(policy)

@@ -306,7 +306,7 @@ def test_accepting_a_withdrawn_record_is_refused(pack, applicant, clerk, bad_rec
     with pack("xian"), at(TODAY):
         application = apply(applicant, record)
         Record.objects.filter(pk=record.pk).update(status="withdrawn")
-        with pytest.raises(ValidationFailed, match="已不在披露中"):
+        with pytest.raises(ValidationFailed, match=r"今天已不符合修复条件.*已不在公开披露中"):
             repair_decide(actor=clerk, application=application, accept=True)
     application.refresh_from_db()
     assert application.state == RepairState.SUBMITTED
@@ -326,3 +326,16 @@ def test_a_person_applies_and_no_message_or_audit_names_the_person(pack, clerk):
     for text in texts:
         assert subject.name not in text and subject.plain_id_number not in text
         assert f"{record.pk}" in text
+
+
+def test_yuanbaoshan_subject_listed_after_applying_cannot_be_repaired(pack, applicant, clerk, bad_record):
+    record = bad_record(tier="minor", decided_on=dt.date(2026, 10, 9))
+    with pack("yuanbaoshan"), at(TODAY):
+        application = apply(applicant, record)
+        with (
+            mock.patch("pubcredit.repairs.selectors.subject_on_severe_list", return_value=True),
+            pytest.raises(ValidationFailed, match=r"严重失信主体名单.*元宝山 第二十九条"),
+        ):
+            repair_decide(actor=clerk, application=application, accept=True)
+        rejected = repair_decide(actor=clerk, application=application, accept=False, reason="已列入严重失信主体名单")
+    assert rejected.state == RepairState.REJECTED and not Annotation.objects.exists()
