@@ -123,3 +123,12 @@ def test_the_provider_system_decides_and_others_cannot(pack, applicant, provider
     assert done.status_code == 200 and done.json()["state"] == "accepted"
     application.refresh_from_db()
     assert application.decided_by is None and application.decided_by_label == own.name
+
+
+def test_the_openapi_schema_describes_the_repair_endpoints(db):
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    assert {"/api/v1/repairs", "/api/v1/repairs/{application_id}", "/api/v1/repairs/{application_id}/decision"} <= set(
+        paths
+    )
+    form = paths["/api/v1/repairs"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert {"record", "ground", "proofs"} <= set(form["properties"])
