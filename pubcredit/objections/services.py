@@ -471,7 +471,7 @@ def objection_enter(
 # --- the platform's check ---------------------------------------------------------------------
 
 
-def _finish_stage(objection: Objection, policy: Policy, today: dt.date, *, platform: bool) -> None:
+def _finish_stage(objection: Objection, policy: Policy, today: dt.date, *, platform: bool) -> rules.Due | None:
     """Every item has its outcome: the applicant must now be told, within the pack's limit."""
     require_transition(number=objection.number, current=objection.state, target=ObjectionState.ANSWERED)
     due = (
@@ -484,6 +484,11 @@ def _finish_stage(objection: Objection, policy: Policy, today: dt.date, *, platf
     objection.notice_due_on = due.day if due else None
     objection.due_on = objection.notice_due_on
     objection.overdue = False
+    return due
+
+
+def _notice_basis(due: rules.Due | None) -> str:
+    return f"（{due.article}）" if due is not None else "（所在地办法未规定期限）"
 
 
 @transaction.atomic
@@ -497,7 +502,9 @@ def objection_check(
     user = _require_operator(actor, doing="核查异议")
     objection = _locked(objection)
     if objection.state != ObjectionState.CHECKING:
-        require_transition(number=objection.number, current=objection.state, target=ObjectionState.VERIFYING)
+        raise ValidationFailed(
+            f"异议 {objection.number} 的状态为“{objection.get_state_display()}”，平台核查已完成", field="state"
+        )
     decisions = dict(decisions or {})
     items = list(objection.items.select_related("record__item").order_by("id"))
     unknown = sorted(set(decisions) - {item.pk for item in items})
@@ -507,15 +514,17 @@ def objection_check(
     today = timezone.localdate()
     forwarded: list[ObjectionItem] = []
     fixed: list[str] = []
+    provider_basis: rules.Due | None = None
+    notice: rules.Due | None = None
     for item in items:
         decision = decisions.get(item.pk, CheckDecision())
         if decision.action not in CheckAction.ALL:
             raise ValidationFailed(f"核查结论“{decision.action}”无效", field="decisions")
         if decision.action == CheckAction.FORWARD:
-            due = rules.provider_due(policy, today, objection.received_on)
+            provider_basis = rules.provider_due(policy, today, objection.received_on)
             item.state = ItemState.VERIFYING
             item.forwarded_on = today
-            item.provider_due_on = due.day if due else None
+            item.provider_due_on = provider_basis.day if provider_basis else None
             item.save(update_fields=["state", "forwarded_on", "provider_due_on"])
             forwarded.append(item)
             continue
@@ -551,7 +560,7 @@ def objection_check(
         objection.due_on = min(dues) if dues else None
         objection.overdue = False
     else:
-        _finish_stage(objection, policy, today, platform=True)
+        notice = _finish_stage(objection, policy, today, platform=True)
     objection.save()
     _audit(
         user,
@@ -572,7 +581,7 @@ def objection_check(
             "forwarded",
             f"异议 {objection.number} 请核查答复",
             f"信息主体对本单位报送的 {listed} 提出异议，请于 {_day(mine[0].provider_due_on)} 前核查并答复"
-            f"（{rules.cite(policy, rules.PROVIDER_ANSWER)}）。",
+            f"{_notice_basis(provider_basis)}。",
         )
     lines = list(fixed)
     if forwarded:
@@ -584,6 +593,13 @@ def objection_check(
             )
         )
     _tell_applicant(objection, "checked", f"异议 {objection.number} 已完成平台核查", "；".join(lines) + "。")
+    if not forwarded:
+        _tell_operators(
+            objection,
+            "to_notify",
+            f"异议 {objection.number} 待告知申请人",
+            f"平台已更正，请于 {_day(objection.notice_due_on)} 前书面告知申请人{_notice_basis(notice)}。",
+        )
     return objection
 
 
@@ -654,12 +670,13 @@ def objection_answer(
     item.answered_by_label = actor_user_and_label(actor)[1]
     item.save()
     remaining = list(objection.items.filter(state=ItemState.VERIFYING))
+    notice: rules.Due | None = None
     if remaining:
         dues = [other.provider_due_on for other in remaining if other.provider_due_on is not None]
         objection.due_on = min(dues) if dues else None
         objection.overdue = any(other.overdue for other in remaining)
     else:
-        _finish_stage(objection, policy, today, platform=False)
+        notice = _finish_stage(objection, policy, today, platform=False)
     objection.save()
     _audit(
         actor,
@@ -675,8 +692,7 @@ def objection_answer(
             objection,
             "to_notify",
             f"异议 {objection.number} 待告知申请人",
-            f"各信息项均已处理，请于 {_day(objection.notice_due_on)} 前书面告知申请人"
-            f"（{rules.cite(policy, rules.APPLICANT_NOTICE) if objection.notice_due_on else '无期限'}）。",
+            f"各信息项均已处理，请于 {_day(objection.notice_due_on)} 前书面告知申请人{_notice_basis(notice)}。",
         )
     return item
 

@@ -201,6 +201,8 @@ def test_yuanbaoshan_twenty_days_all_in_then_review(
         objection = objection_check(actor=parties.operator, objection=objection)
     item = _item(objection, record)
     assert item.provider_due_on == D(2026, 10, 30)  # inside the 20 WD
+    forwarded = Notice.objects.get(recipient=parties.clerk, topic="objection.forwarded")
+    assert "2026-10-30" in forwarded.body and "元宝山 第三十条" in forwarded.body
     with on(D(2026, 10, 29)):
         objection_answer(actor=parties.clerk, objection=objection, item=item, answer=Answer.CONFIRMED, reason="无误")
     objection.refresh_from_db()

@@ -156,6 +156,8 @@ def test_another_provider_cannot_answer_and_the_subject_cannot_check(
             with pytest.raises(PermissionDenied):
                 objection_check(actor=actor, objection=objection)
         objection_check(actor=parties.operator, objection=objection)
+        with pytest.raises(ValidationFailed, match="平台核查已完成"):
+            objection_check(actor=parties.operator, objection=objection)
         item = objection.items.get()
         for actor in (parties.other_clerk, parties.operator, parties.applicant):
             with pytest.raises(PermissionDenied):
