@@ -36,7 +36,7 @@ def proof(name: str = "缴款凭证.pdf", content: bytes = PDF) -> SimpleUploade
 
 @pytest.fixture(autouse=True)
 def proof_storage(settings: Any, tmp_path: Path) -> Path:
-    """Proofs go to a per-test directory: the default storage names its own location."""
+    """Proofs go to a per-test directory, whatever location the settings give the default storage."""
     root = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
