@@ -69,7 +69,9 @@ class CounterForm(ObjectionForm):
 
 
 class SubjectLookupForm(forms.Form):
-    uscc = forms.CharField(label="信用主体统一社会信用代码", max_length=18, min_length=18)
+    identifier = forms.CharField(
+        label="统一社会信用代码或身份证号码", max_length=18, min_length=18, help_text="按书面申请上的证件填写"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

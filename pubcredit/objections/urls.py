@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("new/", views.objection_new, name="new"),
     path("desk/", views.objection_desk, name="desk"),
     path("desk/counter/", views.objection_counter, name="counter"),
+    path("desk/counter/<int:subject_pk>/", views.objection_counter_entry, name="counter_entry"),
     path("provider/", views.objection_provider_queue, name="provider_queue"),
     path("review/", views.objection_review_queue, name="review_queue"),
     path("evidence/<int:pk>/", views.objection_evidence_file, name="evidence"),

@@ -61,7 +61,7 @@ from pubcredit.objections.services import (
     policy_of,
 )
 from pubcredit.records.models import Record
-from pubcredit.subjects.models import Subject
+from pubcredit.subjects.selectors import subject_find_by_id_number, subject_find_by_uscc, subject_get
 
 CHECK_ACTIONS = [
     (CheckAction.FORWARD, "转信息提供单位核查"),
@@ -331,21 +331,39 @@ def objection_desk(request: HttpRequest) -> HttpResponse:
     return render(request, "objections/desk.html", {"desk": operator_desk()})
 
 
+def _require_operator_page(request: HttpRequest) -> None:
+    if not is_operator(request.user):
+        raise DjangoPermissionDenied("只有信用中心工作人员可以录入窗口异议申请")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def objection_counter(request: HttpRequest) -> HttpResponse:
-    """Entering a written application received at the counter: find the subject, then the form."""
-    if not is_operator(request.user):
-        raise DjangoPermissionDenied("只有信用中心工作人员可以录入窗口异议申请")
-    lookup = SubjectLookupForm(request.GET or None)
-    subject: Subject | None = None
-    if lookup.is_bound and lookup.is_valid():
-        subject = Subject.objects.filter(uscc=lookup.cleaned_data["uscc"].upper()).first()
-        if subject is None:
-            lookup.add_error("uscc", f"未找到统一社会信用代码为“{lookup.cleaned_data['uscc']}”的信用主体")
-    context: dict[str, Any] = {"lookup": lookup, "subject": subject}
-    if subject is None:
-        return render(request, "objections/counter.html", context, status=400 if lookup.errors else 200)
+    """Entering a written application received at the counter, step 1: find the subject.
+
+    Posted, never in the URL: a person is found by the ID number on the application.
+    """
+    _require_operator_page(request)
+    lookup = SubjectLookupForm(request.POST or None)
+    if request.method == "POST" and lookup.is_valid():
+        identifier = lookup.cleaned_data["identifier"]
+        subject = subject_find_by_uscc(identifier) or subject_find_by_id_number(identifier)
+        if subject is not None:
+            return redirect("objections:counter_entry", subject_pk=subject.pk)
+        lookup.add_error("identifier", "未找到该统一社会信用代码或身份证号码对应的信用主体")
+    status = 400 if lookup.errors else 200
+    return render(request, "objections/counter.html", {"lookup": lookup, "subject": None}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def objection_counter_entry(request: HttpRequest, subject_pk: int) -> HttpResponse:
+    """Step 2: the application's content, its receiving day and the scanned evidence."""
+    _require_operator_page(request)
+    try:
+        subject = subject_get(subject_pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     records = list(objectable_records(subject.pk))
     if request.method == "POST":
         form = CounterForm(request.POST, request.FILES, records=records)
@@ -371,7 +389,7 @@ def objection_counter(request: HttpRequest) -> HttpResponse:
                 return redirect("objections:detail", pk=objection.pk)
     else:
         form = CounterForm(records=records)
-    context.update({"form": form, "has_records": bool(records)})
+    context = {"subject": subject, "form": form, "has_records": bool(records), "lookup": None}
     return render(request, "objections/counter.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -14,6 +14,7 @@ from pubcredit.objections.models import ItemResult, Objection, ObjectionState
 from pubcredit.objections.services import objection_check, objection_file
 from pubcredit.objections.tests.conftest import EXE, PDF, Parties, evidence, on
 from pubcredit.records.models import Record
+from pubcredit.subjects.tests.factories import PersonSubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,12 +123,13 @@ def test_counter_entry_by_the_operator(settings: Any, parties: Parties, record_o
     settings.PUBCREDIT_POLICY = "nantong"
     record = record_of()
     operator = _client(parties.operator)
-    uscc = parties.subject.uscc
     with on(DAY):
-        page = operator.get(f"/objections/desk/counter/?uscc={uscc}")
+        found = operator.post("/objections/desk/counter/", {"identifier": parties.subject.uscc})
+        assert found.status_code == 302 and found["Location"] == f"/objections/desk/counter/{parties.subject.pk}/"
+        page = operator.get(found["Location"])
         assert page.status_code == 200 and f"记录 {record.pk}" in page.content.decode()
         response = operator.post(
-            f"/objections/desk/counter/?uscc={uscc}",
+            found["Location"],
             {
                 "records": [str(record.pk)],
                 "ground": "expired",
@@ -142,6 +144,18 @@ def test_counter_entry_by_the_operator(settings: Any, parties: Parties, record_o
     assert objection.entered_by == parties.operator
     assert objection.received_on == dt.date(2026, 9, 25)  # received on the Mid-Autumn day off
     assert objection.check_due_on == dt.date(2026, 10, 9)  # 5 WD: 09-28, 09-29, 09-30, 10-08, 10-09
+
+
+def test_counter_finds_a_person_by_id_number_without_putting_it_in_the_url(parties: Parties) -> None:
+    person = PersonSubjectFactory.create()
+    operator = _client(parties.operator)
+    found = operator.post("/objections/desk/counter/", {"identifier": person.plain_id_number})
+    assert found.status_code == 302 and found["Location"] == f"/objections/desk/counter/{person.pk}/"
+    page = operator.get(found["Location"]).content.decode()
+    assert person.plain_id_number not in page and person.id_number_masked in page
+    missing = operator.post("/objections/desk/counter/", {"identifier": "91610100MA0000000X"})
+    assert missing.status_code == 400 and "未找到" in missing.content.decode()
+    assert _client(parties.clerk).get(f"/objections/desk/counter/{person.pk}/").status_code == 403
 
 
 def test_pages_refuse_the_wrong_roles(parties: Parties, record_of: Callable[..., Record]) -> None:
