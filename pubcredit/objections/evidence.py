@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 from pubcredit.core.crypto import sm3_hex
@@ -123,3 +123,8 @@ def unreferenced(known: set[str], cutoff: dt.datetime) -> list[tuple[str, int]]:
 
 def delete(path: str) -> None:
     default_storage.delete(path)
+
+
+def open_file(path: str) -> File:
+    """The stored file for reading; FileNotFoundError when it is gone."""
+    return default_storage.open(path, "rb")

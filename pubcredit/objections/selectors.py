@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from pubcredit.accounts.actors import actor_may, is_superuser
+from pubcredit.accounts.actors import Actor, actor_may, is_superuser
 from pubcredit.accounts.models import User
 from pubcredit.core.errors import NotFound
 from pubcredit.core.roles import Role
@@ -21,7 +20,7 @@ from pubcredit.objections.models import (
 )
 from pubcredit.records.models import Record, RecordStatus
 
-Viewer = User | AnonymousUser | None
+Viewer = Actor
 
 
 def sees_all(user: Viewer) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -30,7 +31,7 @@ from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.objections import rules
-from pubcredit.objections.evidence import Upload, delete, read_proofs, store, unreferenced
+from pubcredit.objections.evidence import Upload, delete, open_file, read_proofs, store, unreferenced
 from pubcredit.objections.models import (
     OPEN_STATES,
     Channel,
@@ -43,6 +44,7 @@ from pubcredit.objections.models import (
     ObjectionState,
     ReviewResult,
 )
+from pubcredit.objections.selectors import objections_visible_to
 from pubcredit.objections.workflow import require_transition
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus
@@ -983,3 +985,17 @@ def evidence_orphans_purge(*, now: dt.datetime | None = None) -> int:
                 data={"purged": len(orphans), "bytes": sum(size for _, size in orphans)},
             )
     return len(orphans)
+
+
+@transaction.atomic
+def evidence_open(*, actor: Actor, evidence: ObjectionEvidence) -> File:
+    """Open an evidence file for someone who may see the application; the read is audited."""
+    if not objections_visible_to(actor).filter(pk=evidence.objection_id).exists():
+        raise NotFound(f"证明材料 {evidence.pk} 不存在或您无权查看", field="evidence")
+    try:
+        handle = open_file(evidence.path)
+    except FileNotFoundError:
+        raise NotFound(f"证明材料 {evidence.pk} 的文件已不在存储中", field="evidence") from None
+    objection = Objection.objects.get(pk=evidence.objection_id)
+    _audit(actor, "objections.evidence.read", objection, {"evidence": evidence.pk, "sm3": audit_digest(evidence.sm3)})
+    return handle

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -49,6 +48,7 @@ from pubcredit.objections.selectors import (
 from pubcredit.objections.services import (
     CheckAction,
     CheckDecision,
+    evidence_open,
     is_operator,
     may_disagree,
     objection_answer,
@@ -417,12 +417,9 @@ def objection_evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to those who may see the application, always as a download."""
     try:
         evidence = evidence_get(request.user, pk)
+        handle = evidence_open(actor=request.user, evidence=evidence)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    try:
-        handle = default_storage.open(evidence.path, "rb")
-    except FileNotFoundError as exc:
-        raise Http404(f"证明材料 {pk} 的文件已不在存储中") from exc
     response = FileResponse(handle, as_attachment=True, filename=evidence.file_name, content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

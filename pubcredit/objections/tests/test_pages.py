@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from pubcredit.core.models import AuditEvent
 from pubcredit.objections.models import ItemResult, Objection, ObjectionState
 from pubcredit.objections.services import objection_check, objection_file
 from pubcredit.objections.tests.conftest import EXE, PDF, Parties, evidence, on
@@ -54,6 +55,7 @@ def test_applicant_files_with_evidence_and_sees_due_dates(
         assert "暂停披露" in detail and "西安 第三十一条" in detail
         download = client.get(f"/objections/evidence/{objection.evidence.get().pk}/")
         assert download.status_code == 200 and b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+        assert AuditEvent.objects.filter(action="objections.evidence.read").count() == 1
         assert objection.number in client.get("/objections/mine/").content.decode()
         # Another subject sees neither the application nor its evidence.
         other = _client(parties.stranger)
