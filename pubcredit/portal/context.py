@@ -54,6 +54,12 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             links.append(("查询授权", reverse("access:authorisation_list")))
         if getattr(user, "organisation_id", None) and actor_may(user, Role.CONSUMER):
             links.append(("收到的授权", reverse("access:written_list")))
+        if getattr(user, "subject_id", None):
+            links.append(("信用修复", reverse("repairs:mine")))
+        if actor_may(user, Role.PROVIDER):
+            links.append(("信用修复待办", reverse("repairs:queue")))
+        if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
+            links.append(("信用修复总览", reverse("repairs:overview")))
         unread = notices_unread_count(user)
         links.append((f"站内消息（{unread}）" if unread else "站内消息", reverse("notices:inbox")))
     return {"workspace_links": list(dict.fromkeys(links))}
