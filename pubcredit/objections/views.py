@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pubcredit.accounts.actors import actor_may
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
+from pubcredit.disclosure.selectors.records import records_disclosed
+from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.objections import rules
 from pubcredit.objections.forms import (
     AnswerForm,
@@ -133,6 +135,24 @@ def objection_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+PUBLIC = Viewer(kind=ViewerKind.PUBLIC, label="公众")
+
+
+def _public_labels(objection: Objection, items: list[ObjectionItem]) -> dict[int, str]:
+    """What the public sees of each disputed record today, through the one disclosure decision."""
+    shown = {entry.record.pk: entry.decision for entry in records_disclosed(viewer=PUBLIC, subject=objection.subject)}
+    labels: dict[int, str] = {}
+    for item in items:
+        decision = shown.get(item.record_id)
+        if decision is None:
+            labels[item.record_id] = "不对社会公开"
+        elif decision.annotations:
+            labels[item.record_id] = "公开，标注：" + "；".join(decision.annotations)
+        else:
+            labels[item.record_id] = "公开"
+    return labels
+
+
 def _stages(objection: Objection, items: list[ObjectionItem]) -> list[dict[str, Any]]:
     """Each stage with its due date and when it was done, for the detail page."""
     stages: list[dict[str, Any]] = [
@@ -168,6 +188,9 @@ def _stages(objection: Objection, items: list[ObjectionItem]) -> list[dict[str, 
 def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _get_or_404(request, pk)
     items = objection_items(objection)
+    public = _public_labels(objection, items)
+    for item in items:
+        item.public_label = public[item.record_id]  # type: ignore[attr-defined]
     policy = policy_of(objection)
     user = request.user
     operator = is_operator(user)

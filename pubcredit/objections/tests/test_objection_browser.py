@@ -77,6 +77,7 @@ def test_subject_files_operator_forwards_provider_corrects_subject_sees_outcome(
     expect(stages.get_by_role("row", name=re.compile("平台核查"))).to_contain_text("2026-09-30")
     expect(stages.get_by_role("row", name=re.compile("转信息提供单位核查"))).to_contain_text("2026-10-10")
     expect(page.get_by_text("暂停披露（西安 第三十一条）")).to_be_visible()
+    expect(page.get_by_test_id(f"public-{record.pk}")).to_have_text("不对社会公开")
     objection = Objection.objects.get()
     sign_out(page)
 
@@ -112,6 +113,7 @@ def test_subject_files_operator_forwards_provider_corrects_subject_sees_outcome(
     page.goto("/objections/mine/")
     page.get_by_role("link", name=objection.number).click()
     expect(page.get_by_test_id(f"item-result-{record.pk}")).to_contain_text("提供单位已更正")
+    expect(page.get_by_test_id(f"public-{record.pk}")).to_have_text("公开")
     expect(page.get_by_text("已书面告知申请人")).to_be_visible()
     screenshot("outcome")
 

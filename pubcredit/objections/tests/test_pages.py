@@ -53,6 +53,7 @@ def test_applicant_files_with_evidence_and_sees_due_dates(
         detail = client.get(response["Location"]).content.decode()
         assert "2026-09-30" in detail and "2026-10-10" in detail  # check and forward due dates
         assert "暂停披露" in detail and "西安 第三十一条" in detail
+        assert "不对社会公开" in detail
         download = client.get(f"/objections/evidence/{objection.evidence.get().pk}/")
         assert download.status_code == 200 and b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
         assert AuditEvent.objects.filter(action="objections.evidence.read").count() == 1
@@ -146,6 +147,9 @@ def test_counter_entry_by_the_operator(settings: Any, parties: Parties, record_o
     assert objection.entered_by == parties.operator
     assert objection.received_on == dt.date(2026, 9, 25)  # received on the Mid-Autumn day off
     assert objection.check_due_on == dt.date(2026, 10, 9)  # 5 WD: 09-28, 09-29, 09-30, 10-08, 10-09
+    with on(DAY):
+        detail = operator.get(f"/objections/{objection.pk}/").content.decode()
+    assert "公开，标注：异议处理中" in detail  # 南通 第十四条: annotated, still disclosed
 
 
 def test_counter_finds_a_person_by_id_number_without_putting_it_in_the_url(parties: Parties) -> None:
