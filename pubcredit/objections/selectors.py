@@ -127,3 +127,19 @@ def review_queue(*, limit: int = 200) -> list[Objection]:
     return list(
         Objection.objects.filter(state=ObjectionState.REVIEW).select_related("subject").order_by("due_on", "id")[:limit]
     )
+
+
+def records_sanctions_suspended(record_ids: list[int]) -> set[int]:
+    """Records whose joint sanctions wait while an objection verifies them (元宝山方案 五（八）).
+
+    For the measures workflow: the flag is fixed on the application from the pack in force on the
+    day it was received; an item counts until its outcome is known.
+    """
+    return set(
+        ObjectionItem.objects.filter(
+            record_id__in=record_ids,
+            state__in=[ItemState.PENDING, ItemState.VERIFYING],
+            objection__sanctions_suspended=True,
+            objection__state__in=list(OPEN_STATES),
+        ).values_list("record_id", flat=True)
+    )

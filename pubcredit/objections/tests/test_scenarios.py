@@ -17,7 +17,7 @@ import pytest
 from pubcredit.disclosure.models.query_log import QueryLogEntry
 from pubcredit.notices.models import Notice
 from pubcredit.objections.models import ItemResult, ItemState, Objection, ObjectionState, ReviewResult
-from pubcredit.objections.selectors import operator_desk, provider_queue
+from pubcredit.objections.selectors import operator_desk, provider_queue, records_sanctions_suspended
 from pubcredit.objections.services import (
     Answer,
     CheckAction,
@@ -135,6 +135,7 @@ def test_nantong_annotated_overdue_provider_stops_query_then_statement(
     assert objection.check_due_on == D(2026, 10, 10)  # 5 WD, 南通 第十四条 (10-10 is a make-up Saturday)
     assert objection.forward_due_on == D(2026, 10, 10)  # at once after the check
     assert objection.sanctions_suspended is False
+    assert records_sanctions_suspended([confirmed.pk]) == set()  # 南通 第十四条: 不影响…处理
     assert public_view(parties.subject, confirmed, FILED) == ("异议处理中",)  # annotated, still disclosed
 
     with on(D(2026, 10, 9)):
@@ -195,6 +196,7 @@ def test_yuanbaoshan_twenty_days_all_in_then_review(
     assert objection.total_due_on == D(2026, 10, 30)  # 20 WD, 元宝山 第三十条
     assert objection.check_due_on == objection.forward_due_on == objection.due_on == D(2026, 10, 30)
     assert objection.sanctions_suspended is True  # 元宝山方案 五（八）
+    assert records_sanctions_suspended([record.pk]) == {record.pk}
     assert public_view(parties.subject, record, FILED) == ("异议处理中",)
 
     with on(D(2026, 10, 12)):
@@ -207,6 +209,7 @@ def test_yuanbaoshan_twenty_days_all_in_then_review(
         objection_answer(actor=parties.clerk, objection=objection, item=item, answer=Answer.CONFIRMED, reason="无误")
     objection.refresh_from_db()
     assert objection.notice_due_on == D(2026, 10, 30)
+    assert records_sanctions_suspended([record.pk]) == set()  # verified
     assert public_view(parties.subject, record, D(2026, 10, 29)) == ()
     with on(D(2026, 10, 30)):
         objection_close(actor=parties.operator, objection=objection)
