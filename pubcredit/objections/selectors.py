@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from pubcredit.accounts.actors import Actor, actor_may, is_superuser
 from pubcredit.accounts.models import User
@@ -104,7 +104,7 @@ class Desk:
 
 def operator_desk(*, limit: int = 200) -> Desk:
     """The credit centre's desk, each list by due date; overdue and escalated cases on their own list."""
-    running = Objection.objects.select_related("subject").order_by("due_on", "id")
+    running = Objection.objects.select_related("subject").order_by(F("due_on").asc(nulls_last=True), "id")
     return Desk(
         to_check=list(running.filter(state=ObjectionState.CHECKING)[:limit]),
         verifying=list(running.filter(state=ObjectionState.VERIFYING)[:limit]),
@@ -119,13 +119,15 @@ def provider_queue(organisation_id: int, *, limit: int = 200) -> list[ObjectionI
     return list(
         ObjectionItem.objects.filter(provider_id=organisation_id, state=ItemState.VERIFYING)
         .select_related("objection", "record__item")
-        .order_by("provider_due_on", "id")[:limit]
+        .order_by(F("provider_due_on").asc(nulls_last=True), "id")[:limit]
     )
 
 
 def review_queue(*, limit: int = 200) -> list[Objection]:
     return list(
-        Objection.objects.filter(state=ObjectionState.REVIEW).select_related("subject").order_by("due_on", "id")[:limit]
+        Objection.objects.filter(state=ObjectionState.REVIEW)
+        .select_related("subject")
+        .order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
     )
 
 

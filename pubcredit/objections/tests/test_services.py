@@ -20,7 +20,7 @@ from pubcredit.disclosure.models.query_log import QueryLogEntry, QueryOutcome
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
 from pubcredit.objections.evidence import read_proof, store
 from pubcredit.objections.models import ItemState, Objection, ObjectionState
-from pubcredit.objections.selectors import objections_visible_to
+from pubcredit.objections.selectors import objections_visible_to, operator_desk
 from pubcredit.objections.services import (
     Answer,
     CheckAction,
@@ -388,3 +388,13 @@ def test_orphaned_evidence_is_purged_a_day_later(
     assert evidence_orphans_purge(now=now + dt.timedelta(days=2)) == 0
     assert [p.name for p in (evidence_storage / "objections").iterdir()] == [kept.evidence.get().sm3]
     assert AuditEvent.objects.filter(action="objections.evidence.purge_orphans").count() == 1
+
+
+def test_desk_lists_by_due_date_with_no_limit_last(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    filed = {}
+    for pack in ("dalian", "shaoshan", "xian"):  # due 10-08, none (national values in 2026), 09-30
+        settings.PUBCREDIT_POLICY = pack
+        filed[pack] = _file(parties, record_of(), evidence=[evidence(f"{pack}.pdf", PDF + pack.encode())])
+    assert operator_desk().to_check == [filed["xian"], filed["dalian"], filed["shaoshan"]]
