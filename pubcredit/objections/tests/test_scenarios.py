@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pubcredit.core.models import AuditEvent
 from pubcredit.disclosure.models.query_log import QueryLogEntry
 from pubcredit.notices.models import Notice
 from pubcredit.objections.models import ItemResult, ItemState, Objection, ObjectionState, ReviewResult
@@ -124,6 +125,22 @@ def test_xian_suspended_then_unverifiable_deleted(
     assert objection.due_on is None
     assert "objection.closed" in _topics(parties.applicant)
     assert objections_sweep(on=D(2026, 12, 1)).objections_flagged == 0
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions == [
+        "records.hold.place",
+        "objections.objection.file",
+        "objections.objection.check",
+        "records.record.withdraw",
+        "records.hold.lift",
+        "objections.item.answer",
+        "objections.objection.close",
+    ]
+    assert [n.topic for n in Notice.objects.filter(recipient=parties.applicant).order_by("id")] == [
+        "objection.received",
+        "objection.checked",
+        "objection.answered",
+        "objection.closed",
+    ]
 
 
 def test_nantong_annotated_overdue_provider_stops_query_then_statement(
