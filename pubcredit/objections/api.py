@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
-from pubcredit.core.errors import ValidationFailed
+from pubcredit.core.errors import NotFound, ValidationFailed
 from pubcredit.objections.evidence import MAX_BYTES, MAX_FILES
 from pubcredit.objections.models import Objection
-from pubcredit.objections.schemas import EvidenceIn, ObjectionIn, ObjectionOut
+from pubcredit.objections.schemas import AnswerIn, EvidenceIn, ObjectionIn, ObjectionOut
 from pubcredit.objections.selectors import objection_get, objection_items
-from pubcredit.objections.services import objection_file
+from pubcredit.objections.services import objection_answer, objection_file
 from pubcredit.records.models import Record
 
 router = Router(tags=["异议处理"])
@@ -103,3 +103,26 @@ def objection_create(request: HttpRequest, payload: ObjectionIn) -> Status:
 )
 def objection_read(request: HttpRequest, objection_id: int) -> dict[str, Any]:
     return _out(objection_get(request.auth, objection_id))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/{objection_id}/items/{item_id}/answer",
+    response=ObjectionOut,
+    auth=SessionOrTokenAuth(scope="collect"),
+    summary="信息提供单位答复异议核查结果（更正 / 核实无误 / 无法核实）",
+)
+def objection_item_answer(request: HttpRequest, objection_id: int, item_id: int, payload: AnswerIn) -> dict[str, Any]:
+    objection = objection_get(request.auth, objection_id)  # type: ignore[attr-defined]
+    item = next((i for i in objection_items(objection) if i.pk == item_id), None)
+    if item is None:
+        raise NotFound(f"异议 {objection.number} 没有信息项 {item_id}")
+    objection_answer(
+        actor=request.auth,  # type: ignore[attr-defined]
+        objection=objection,
+        item=item,
+        answer=payload.answer,
+        reason=payload.reason,
+        data=payload.data,
+    )
+    objection.refresh_from_db()
+    return _out(objection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -19,6 +20,12 @@ class ObjectionIn(Schema):
     by_agent: bool = False
     authorisation_ref: str = ""
     evidence: list[EvidenceIn] = Field(default_factory=list, description="证明材料（按所在地办法可能必填）")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., description="corrected / confirmed / unverifiable")
+    reason: str = Field(..., description="核查说明")
+    data: dict[str, Any] | None = Field(None, description="更正后的字段值（仅更正时）")
 
 
 class ItemOut(Schema):

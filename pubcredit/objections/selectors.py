@@ -28,7 +28,8 @@ def sees_all(user: Viewer) -> bool:
 
 
 def provider_organisation(user: Viewer) -> int | None:
-    if actor_may(user, Role.PROVIDER):
+    """The department whose records' objections the user (or its system, with `collect`) answers."""
+    if actor_may(user, Role.PROVIDER, scope="collect"):
         return getattr(user, "organisation_id", None)
     return None
 

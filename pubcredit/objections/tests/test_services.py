@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from pubcredit.accounts.tests.factories import ApiClientFactory
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.models import AuditEvent
 from pubcredit.disclosure.models.query_log import QueryLogEntry, QueryOutcome
@@ -398,3 +399,31 @@ def test_desk_lists_by_due_date_with_no_limit_last(
         settings.PUBCREDIT_POLICY = pack
         filed[pack] = _file(parties, record_of(), evidence=[evidence(f"{pack}.pdf", PDF + pack.encode())])
     assert operator_desk().to_check == [filed["xian"], filed["dalian"], filed["shaoshan"]]
+
+
+def test_a_providers_system_answers_through_the_api(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    settings.PUBCREDIT_POLICY = "dalian"
+    record = record_of()
+    objection = _file(parties, record, evidence=[evidence()])
+    with on(DAY):
+        objection_check(actor=parties.operator, objection=objection)
+    item = objection.items.get()
+    own = ApiClientFactory.create(organisation=parties.clerk.organisation, scopes=["collect"])
+    other = ApiClientFactory.create(organisation=parties.other_clerk.organisation, scopes=["collect"])
+    url = f"/api/v1/objections/{objection.pk}/items/{item.pk}/answer"
+    body = json.dumps({"answer": "corrected", "reason": "金额有误", "data": {"CF_NR": "罚款人民币3千元"}})
+    with on(dt.date(2026, 10, 9)):
+        refused = Client().post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other.plain_token}"
+        )
+        assert refused.status_code == 404  # another department's system sees nothing of it
+        answered = Client().post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own.plain_token}"
+        )
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["state"] == "answered"
+    assert answered.json()["notice_due_on"] == "2026-10-12"  # 2 WD, 大连 第十六条: 10-10 (make-up), 10-12
+    record.refresh_from_db()
+    assert record.version == 2 and record.data["CF_NR"] == "罚款人民币3千元"
