@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.core.workdays.layered import LayeredCalendar
@@ -118,3 +120,24 @@ def test_workflow_table() -> None:
     assert not objection_may_move("verifying", "closed")
     with pytest.raises(ValidationFailed, match="不能进入“已办结”（可进入：待告知结果）"):
         require_transition(number="YY2026000001", current="verifying", target="closed")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pack=st.sampled_from(["xian", "nantong", "yuanbaoshan", "dalian", "national"]),
+    received=st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 10, 31)),
+)
+def test_due_dates_fall_on_working_days_in_order(pack: str, received: dt.date) -> None:
+    """A limit of N > 0 working days ends on a working day after receipt; the stages never go backwards."""
+    policy = get_policy(on=received, pack=pack)
+    check = rules.check_due(policy, received, source=CALENDAR)
+    forward = rules.forward_due(policy, received, source=CALENDAR)
+    for due in (check, forward, rules.provider_due(policy, received, received, source=CALENDAR)):
+        if due is not None and due.working_days > 0:
+            assert due.day > received
+            assert CALENDAR.day(due.day).working
+    if check is not None and forward is not None:
+        assert forward.day >= check.day
+    total = rules.total_due(policy, received, source=CALENDAR)
+    if total is not None and check is not None:
+        assert check.day <= total.day
