@@ -12,7 +12,7 @@ from django.test import Client
 
 from pubcredit.core.models import AuditEvent
 from pubcredit.objections.models import ItemResult, Objection, ObjectionState
-from pubcredit.objections.services import objection_check, objection_file
+from pubcredit.objections.services import objection_answer, objection_check, objection_close, objection_file
 from pubcredit.objections.tests.conftest import EXE, PDF, Parties, evidence, on
 from pubcredit.records.models import Record
 from pubcredit.subjects.tests.factories import PersonSubjectFactory
@@ -191,3 +191,30 @@ def test_applicant_cannot_check_its_own_objection(
         # The provider's answer form is shown to the provider only.
         assert "提交答复" in _client(parties.clerk).get(f"/objections/{objection.pk}/").content.decode()
         assert "提交答复" not in _client(parties.applicant).get(f"/objections/{objection.pk}/").content.decode()
+
+
+def test_applicant_asks_for_review_and_the_authority_decides_on_pages(
+    settings: Any, parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    settings.PUBCREDIT_POLICY = "yuanbaoshan"
+    record = record_of()
+    with on(DAY):
+        objection = objection_file(
+            actor=parties.applicant, records=[record], ground="error", statement="错误", evidence=[evidence()]
+        )
+        objection_check(actor=parties.operator, objection=objection)
+        objection_answer(
+            actor=parties.clerk, objection=objection, item=objection.items.get(), answer="confirmed", reason="无误"
+        )
+        objection_close(actor=parties.operator, objection=objection)
+        applicant = _client(parties.applicant)
+        assert "申请复核" in applicant.get(f"/objections/{objection.pk}/").content.decode()
+        applicant.post(f"/objections/{objection.pk}/disagree/", {"text": "不服核查结果"})
+        objection.refresh_from_db()
+        assert objection.state == ObjectionState.REVIEW
+        authority = _client(parties.authority)
+        queue = authority.get("/objections/review/").content.decode()
+        assert objection.number in queue and "2026-10-30" in queue  # 20 WD, 元宝山 第三十一条
+        authority.post(f"/objections/{objection.pk}/review/", {"result": "upheld", "reason": "维持"})
+    objection.refresh_from_db()
+    assert objection.state == ObjectionState.CLOSED and objection.review_result == "upheld"
