@@ -24,6 +24,7 @@ from pubcredit.core.roles import Role
 from pubcredit.records.bulk import batch_stamp, insert_first_versions, insert_records
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus, RecordVersion
 from pubcredit.records.permissions import CREDIT_CENTRE, require_may_submit, require_record_owner
+from pubcredit.records.repair_carry import repairs_carry, withdrawn_repairs
 from pubcredit.records.stream import RecordStream
 from pubcredit.records.validation import RecordContext, RecordRejected, RowProblem, check_and_prepare
 
@@ -229,6 +230,10 @@ def record_create(
         raise RecordRejected([_duplicate_problem(None, source_ref, "已存在")]) from None
     user, label = actor_user_and_label(actor)
     _version_of(record, user=user, label=label, reason="归集").save()
+    if source_ref:
+        repairs_carry(
+            withdrawn_repairs(provider.pk, [item.code]), [(record.pk, item.code, source_ref)], batch_ref=batch_ref
+        )
     _audit(
         actor,
         "records.record.create",
@@ -338,6 +343,12 @@ def records_bulk_create(
     inserted = Record.objects.filter(provider_id=provider.pk, batch_ref=batch_ref, created_at=stamp).aggregate(
         first=Min("pk"), last=Max("pk")
     )
+    repaired = withdrawn_repairs(provider.pk, {record.item_code for record in records})
+    if repaired:
+        new = Record.objects.filter(
+            provider_id=provider.pk, batch_ref=batch_ref, created_at=stamp, source_ref__in={ref for _, ref in repaired}
+        ).values_list("pk", "item_code", "source_ref")
+        repairs_carry(repaired, new, batch_ref=batch_ref)
     counts: dict[str, int] = {}
     for record in records:
         counts[record.item_code] = counts.get(record.item_code, 0) + 1

@@ -27,6 +27,7 @@ from pubcredit.accounts.actors import Actor
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.records.bulk import batch_stamp, insert_first_versions
 from pubcredit.records.models import Record, RecordStatus
+from pubcredit.records.repair_carry import repairs_carry, withdrawn_repairs
 from pubcredit.records.validation import Derived, RecordContext, RowProblem, check_envelope, derive
 
 CHUNK_ROWS = 5000
@@ -102,6 +103,7 @@ class RecordStream:
             # A larger page cache for this connection keeps the indexes being filled in memory.
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        self._repairs = withdrawn_repairs(provider.pk, [item.code])
         self._has_existing = (
             Record.objects.filter(provider_id=provider.pk, item_code=item.code)
             .exclude(status=RecordStatus.WITHDRAWN)
@@ -357,6 +359,9 @@ class RecordStream:
             reason="归集",
             id_range=(min(ids), max(ids)),
         )
+        if self._repairs:
+            refs = ((pk, self.item.code, p.source_ref) for pk, p in zip(ids, new, strict=True) if p.source_ref)
+            repairs_carry(self._repairs, refs, batch_ref=self.batch_ref)
         result = self.result
         result.created += len(new)
         result.first_record = ids[0] if result.first_record is None else min(result.first_record, ids[0])

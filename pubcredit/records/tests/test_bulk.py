@@ -126,7 +126,7 @@ def test_the_number_of_queries_does_not_grow_with_the_batch(catalogue, clerk, to
 
     # Inserts come in chunks; reads must not grow with the number of rows.
     assert reads(many) == reads(few)
-    assert len(reads(few)) <= 8
+    assert len(reads(few)) <= 9  # including the one for repairs to carry over (records/repair_carry.py)
     assert Record.objects.count() == 211
 
 

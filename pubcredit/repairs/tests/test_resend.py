@@ -65,11 +65,6 @@ def test_a_resent_record_stays_repaired_and_undisclosed_under_xian(pack, applica
         assert _public_ids(subject) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a withdrawn record sent again becomes a new record without the repair annotation; "
-    "the disclosure facts read annotations per record only",
-)
 def test_a_withdrawn_repaired_record_sent_again_stays_repaired(pack, applicant, clerk):
     subject = applicant.subject
     row = cf_data(subject, wsh="西市监罚〔2026〕89号", CF_JDRQ="2026-06-15", CF_YXQ="2027-06-15")
