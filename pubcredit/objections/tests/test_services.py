@@ -38,6 +38,7 @@ from pubcredit.objections.services import (
 )
 from pubcredit.objections.tests.conftest import EXE, PDF, PNG, Parties, evidence, on
 from pubcredit.records.models import Annotation, Record, RecordStatus
+from pubcredit.records.services import record_correct, record_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -427,3 +428,21 @@ def test_a_providers_system_answers_through_the_api(
     assert answered.json()["notice_due_on"] == "2026-10-12"  # 2 WD, 大连 第十六条: 10-10 (make-up), 10-12
     record.refresh_from_db()
     assert record.version == 2 and record.data["CF_NR"] == "罚款人民币3千元"
+
+
+def test_the_centre_corrects_a_record_only_for_an_objections_platform_error(
+    parties: Parties, record_of: Callable[..., Record]
+) -> None:
+    record = record_of()
+    with on(DAY):
+        with pytest.raises(PermissionDenied, match="不属于该记录的信息提供单位"):
+            record_withdraw(actor=parties.operator, record=record, reason="清理")
+        with pytest.raises(PermissionDenied):  # a department's clerk is not the centre
+            record_withdraw(actor=parties.other_clerk, record=record, reason="清理", platform_error="YY2026000001")
+        corrected = record_correct(
+            actor=parties.operator, record=record, reason="平台入库错误", data={**record.data, "CF_NR": "警告"},
+            platform_error="YY2026000001",
+        )  # fmt: skip
+    assert corrected.version == 2
+    event = AuditEvent.objects.get(action="records.record.correct")
+    assert event.data["platform_error"] == "YY2026000001"
