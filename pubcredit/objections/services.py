@@ -141,7 +141,7 @@ def _require_authority(actor: Actor) -> User:
     raise PermissionDenied(f"“{_label(actor)}”不是主管部门的工作人员，不能作出复核决定")
 
 
-# --- helpers ----------------------------------------------------------------------------------
+# --- common steps -----------------------------------------------------------------------------
 
 
 def policy_of(objection: Objection) -> Policy:
