@@ -310,6 +310,10 @@ def _granted(facts: RecordFacts, viewer: Viewer, on: dt.date, policy: PolicyRead
         return Decision(False, EXPIRED, (), (end_reason,))
     state, annotations, reasons = _holds(facts, policy)
     reasons.insert(0, end_reason)
+    stops_sharing = policy.param("repair.stops_sharing").value is True
+    if state is None and viewer.kind is ViewerKind.SHARING and facts.repaired and facts.kind == "bad" and stops_sharing:
+        state = REPAIRED_STATE
+        reasons.append(_cite(policy, "repair.stops_sharing", "已信用修复，停止政务共享"))
     if state is not None:
         return Decision(False, state, (), tuple(reasons))
     if facts.status == STATUS_ARCHIVED:

@@ -109,6 +109,7 @@ _SPECS: tuple[KeySpec, ...] = (
     _enum("repair.after_repair", ("withhold", "annotate", "note"), "what a granted repair does to the bad record"),
     _enum_list("repair.excluded", ("intentional", "severe_list"), "cases repair does not apply to"),
     _bool("repair.after_tier_min_period", "repair only after the tier's minimum publicity period"),
+    _bool("repair.stops_sharing", "a granted repair also ends government sharing of the bad record"),
     # Publication, collection, self-declaration.
     _bool("publication.double_review", "provider and platform both review before publication"),
     _int("collection.dual_publicity_wd", "working days to publish licensing and penalty decisions", nullable=False),

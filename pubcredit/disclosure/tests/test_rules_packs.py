@@ -201,3 +201,23 @@ def test_xian_person_queries_end_after_five_years_from_the_period_start():
     assert (late.reasons[0].key, late.reasons[0].article) == ("disclosure.person_purge_after_years", "西安 第二十二条")
     assert under("nantong", facts, authorised, on=dt.date(2025, 3, 1)).shown  # no such limit in 南通
     assert under("xian", replace(facts, subject_kind="org"), authorised, on=dt.date(2025, 3, 1)).shown
+
+
+def test_a_repair_ends_sharing_everywhere_and_publicity_as_the_pack_says():
+    """Repair ends government sharing in every pack (repair.stops_sharing; the national texts from
+    2026-04-01), while its public effect follows the pack: withheld in 西安, annotated in 元宝山,
+    noted in the database only in 南通 (so still public there)."""
+    sharing = Viewer(kind=ViewerKind.SHARING, label="住建局", items=frozenset({"CF"}))
+    authorised = Viewer(kind=ViewerKind.AUTHORISED, label="银行", items=frozenset({"CF"}))
+    facts = replace(BASE, repaired=True)
+    for on, article in ((DAY, "平台默认"), (dt.date(2026, 5, 1), "国办发〔2025〕22号、发展改革委令2025年第36号")):
+        for pack in ("xian", "nantong", "yuanbaoshan", "dalian", "shaoshan"):
+            decision = under(pack, facts, sharing, on=on)
+            assert (decision.shown, decision.state) == (False, "repaired"), pack
+            cited = {(reason.key, reason.article) for reason in decision.reasons}
+            withheld_anyway = under(pack, facts, on=on).state == "repaired"  # repair.after_repair = withhold
+            assert withheld_anyway or ("repair.stops_sharing", article) in cited, pack
+    assert under("nantong", facts).shown and under("yuanbaoshan", facts).shown
+    assert not under("xian", facts).shown
+    assert under("nantong", facts, authorised).shown  # the subject's own authorisation is not sharing
+    assert under("nantong", replace(facts, repaired=False), sharing).shown

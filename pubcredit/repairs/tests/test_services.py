@@ -137,7 +137,7 @@ def test_nantong_non_intentional_repair_is_noted_and_still_disclosed(pack, appli
         assert public.shown and "已信用修复" not in public.annotations  # 南通 第十七条: noted in the database
         assert any(r.key == "repair.after_repair" and r.article == "南通 第十七条" for r in public.reasons)
         assert "已信用修复" in seen(owner(record), record).annotations
-        assert seen(sharing(record), record).shown
+        assert seen(sharing(record), record) is None  # sharing ends with the repair (repair.stops_sharing)
 
 
 def test_nantong_intentional_act_is_refused_without_a_date(pack, applicant, bad_record):
