@@ -141,6 +141,9 @@ def test_xian_suspended_then_unverifiable_deleted(
         "objection.answered",
         "objection.closed",
     ]
+    # Notices name records by number and item code, never the subject.
+    assert not Notice.objects.filter(body__contains=parties.subject.name).exists()
+    assert not Notice.objects.filter(title__contains=parties.subject.name).exists()
 
 
 def test_nantong_annotated_overdue_provider_stops_query_then_statement(
