@@ -329,6 +329,11 @@ def _create(
     checked = _check_records(subject, records)
     proofs = read_proofs(evidence)
     policy = get_policy(on=received_on)
+    required = policy.param("objection.evidence_required")
+    if required.value is True and not proofs:
+        raise ValidationFailed(
+            f"异议申请须提交相关证据材料（objection.evidence_required，{required.article}）", field="evidence"
+        )
     check = rules.check_due(policy, received_on)
     forward = rules.forward_due(policy, received_on)
     total = rules.total_due(policy, received_on)

@@ -103,6 +103,7 @@ _SPECS: tuple[KeySpec, ...] = (
         "the provider confirms the record and the applicant still disagrees",
     ),
     _enum("objection.provider_overdue", ("escalate", "stop_query"), "the provider misses its deadline"),
+    _bool("objection.evidence_required", "an objection must come with evidence (a statement alone is not enough)"),
     # Credit repair.
     _enum("repair.decided_by", ("provider",), "who decides a repair application"),
     _int("repair.decision_wd", "working days for the repair decision"),

@@ -55,6 +55,14 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         if getattr(user, "organisation_id", None) and actor_may(user, Role.CONSUMER):
             links.append(("收到的授权", reverse("access:written_list")))
         if getattr(user, "subject_id", None):
+            links.append(("我的异议", reverse("objections:mine")))
+        if actor_may(user, Role.OPERATOR):
+            links.append(("异议受理台", reverse("objections:desk")))
+        if actor_may(user, Role.PROVIDER):
+            links.append(("待核查异议", reverse("objections:provider_queue")))
+        if actor_may(user, Role.AUTHORITY):
+            links.append(("异议复核", reverse("objections:review_queue")))
+        if getattr(user, "subject_id", None):
             links.append(("信用修复", reverse("repairs:mine")))
         if actor_may(user, Role.PROVIDER):
             links.append(("信用修复待办", reverse("repairs:queue")))

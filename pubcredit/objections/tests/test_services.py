@@ -102,6 +102,24 @@ def test_bad_input_is_refused_with_nothing_written(
     assert not Annotation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("pack", "article"), [("nantong", "南通 第十三条"), ("yuanbaoshan", "元宝山 第三十条"), ("dalian", "大连 第十五条")]
+)
+def test_where_the_pack_requires_evidence_a_statement_alone_is_refused(
+    settings: Any, parties: Parties, record_of: Callable[..., Record], pack: str, article: str
+) -> None:
+    settings.PUBCREDIT_POLICY = pack
+    record = record_of()
+    with (
+        on(DAY),
+        pytest.raises(ValidationFailed, match=f"须提交相关证据材料（objection.evidence_required，{article}）"),
+    ):
+        objection_file(actor=parties.applicant, records=[record], ground="error", statement="错误")
+    assert not Objection.objects.exists() and not Annotation.objects.exists()
+    settings.PUBCREDIT_POLICY = "xian"  # 西安 第二十八条: 证明材料或说明
+    assert _file(parties, record).pk
+
+
 def test_records_that_cannot_be_objected_to(settings: Any, parties: Parties, record_of: Callable[..., Record]) -> None:
     settings.PUBCREDIT_POLICY = "xian"
     withdrawn = record_of(status=RecordStatus.WITHDRAWN)
