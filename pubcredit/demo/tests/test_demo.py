@@ -13,7 +13,10 @@ from pubcredit.demo.accounts import DEMO_PASSWORD, demo_accounts
 from pubcredit.demo.loader import demo_load
 from pubcredit.demo.plan import ITEM_PLAN, PER_SUBJECT_ITEMS
 from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
+from pubcredit.notices.models import Notice
+from pubcredit.objections.models import Objection
 from pubcredit.records.models import Record, RecordVersion
+from pubcredit.repairs.models import RepairApplication
 from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
 from pubcredit.subjects.models import Subject
 
@@ -77,6 +80,17 @@ def test_small_demo_city_loads_once_and_gives_each_role_a_login() -> None:
     assert authorisation.subject_id == User.objects.get(username="company").subject_id
     assert authorisation.requester_organisation is not None
     assert authorisation.requester_organisation.short_name == "西安银行"
+    # The company's repair application waits in the demo provider's queue, which has a message.
+    provider = User.objects.get(username="provider")
+    repair = RepairApplication.objects.get()
+    assert repair.subject_id == authorisation.subject_id and repair.provider_id == provider.organisation_id
+    assert repair.state == "submitted"
+    assert Notice.objects.filter(recipient=provider, topic__startswith="repair").exists()
+    # Its objection to a registration record of the same department waits at the centre's desk.
+    registration = Record.objects.filter(
+        subject_id=repair.subject_id, provider_id=provider.organisation_id, kind="basic", status="active"
+    )
+    assert Objection.objects.filter(subject_id=repair.subject_id).count() == (1 if registration.exists() else 0)
 
 
 @pytest.mark.django_db

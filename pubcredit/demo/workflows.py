@@ -1,0 +1,99 @@
+"""Objection and repair cases in the demo city, so the queues and the messages have content.
+
+The demo "company" login objects to a registration record of the market regulator (the demo
+"provider" login's department), which waits at the credit centre's desk; and it applies to repair
+a minor penalty of that department, which waits in the provider's queue. Everything goes through
+the objection and repair services (audited, with notices), once, on the first
+`pubcredit demo accounts`.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from pubcredit.accounts.models import User
+from pubcredit.catalog.selectors import catalog_item_get
+from pubcredit.demo.values import DepartmentFacts, SubjectFacts, field_value
+from pubcredit.objections.models import Objection
+from pubcredit.objections.services import objection_file
+from pubcredit.records.models import Record, RecordStatus
+from pubcredit.records.services import record_create
+from pubcredit.repairs.models import RepairApplication
+from pubcredit.repairs.services import repair_apply
+
+# The smallest file the evidence checks accept as a PDF (they read the first bytes).
+_PDF = b"%PDF-1.4\n% pubcredit demo\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _penalty(clerk: User, company: User) -> Record:
+    """A minor penalty decided six weeks ago: no minimum publicity period, so repairable at once."""
+    subject = company.subject
+    assert subject is not None and clerk.organisation is not None
+    item = catalog_item_get("CF")
+    decided_on = timezone.localdate() - timedelta(days=42)
+    source_ref = f"市监罚〔{decided_on.year}〕演示第1号"
+    department = DepartmentFacts(clerk.organisation.name, clerk.organisation.uscc or "")
+    facts = SubjectFacts(subject.kind, subject.name, subject.uscc, None)
+    rng = random.Random(7)
+    data = {}
+    for spec in item.fields:
+        value = field_value(
+            spec,
+            rng=rng,
+            subject=facts,
+            department=department,
+            source_ref=source_ref,
+            decided_on=decided_on,
+            today=timezone.localdate(),
+        )
+        if value is not None:
+            data[spec["name"]] = value
+    return record_create(
+        actor=clerk,
+        provider=clerk.organisation,
+        subject=subject,
+        item=item,
+        source_ref=source_ref,
+        decided_on=decided_on,
+        tier="minor",
+        data=data,
+        batch_ref="demo-workflows",
+    )
+
+
+def demo_workflows(*, clerk: User, company: User | None) -> str:
+    """One objection at the desk and one repair application in the provider's queue."""
+    if company is None or company.subject_id is None or clerk.organisation_id is None:
+        return "no company login"
+    subject = company.subject
+    made = []
+    registration = (
+        Record.objects.filter(
+            subject=subject, provider_id=clerk.organisation_id, kind="basic", status=RecordStatus.ACTIVE
+        )
+        .order_by("-decided_on")
+        .first()
+    )
+    if registration is not None and not Objection.objects.filter(subject=subject).exists():
+        objection_file(
+            actor=company,
+            records=[registration],
+            ground="error",
+            statement="登记信息中的经营场所为迁址前的旧地址，现已变更登记，请予更正。",
+            evidence=[SimpleUploadedFile("变更登记通知书.pdf", _PDF, content_type="application/pdf")],
+        )
+        made.append("objection")
+    if not RepairApplication.objects.filter(subject=subject).exists():
+        repair_apply(
+            actor=company,
+            record=_penalty(clerk, company),
+            ground="罚款已于决定送达后十日内足额缴纳，涉案问题已全部整改，并建立了内部复查制度。",
+            commitment_signed=True,
+            proofs=[SimpleUploadedFile("罚款缴纳凭证.pdf", _PDF, content_type="application/pdf")],
+        )
+        made.append("repair application")
+    return ", ".join(made) or "already there"
