@@ -1,7 +1,10 @@
 """Settings for the test suite: fixed throw-away keys and the database named by
 PUBCREDIT_TEST_DATABASE_URL (SQLite in var/ when unset)."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("PUBCREDIT_SM4_KEY", "00112233445566778899aabbccddeeff")
@@ -15,6 +18,10 @@ os.environ["DATABASE_URL"] = os.environ.get("PUBCREDIT_TEST_DATABASE_URL", "sqli
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses argon2
+# Files the code under test stores land in a directory of this run, never in the checkout;
+# tests that look at stored files set their own MEDIA_ROOT.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pubcredit-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
+from pubcredit.core.proof_files import PROOF_FILE_ACCEPT
 from pubcredit.objections.models import Ground, ReviewResult
 from pubcredit.objections.services import Answer
 from pubcredit.records.models import Record
 
-ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+ACCEPT = PROOF_FILE_ACCEPT
 
 
 class MultipleFileInput(forms.ClearableFileInput):

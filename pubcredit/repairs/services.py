@@ -16,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePath
-from typing import Any, Protocol
+from typing import Any
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,10 +26,9 @@ from django.utils import timezone
 
 from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identity
 from pubcredit.accounts.models import User
-from pubcredit.collection.services.declarations import ALLOWED_FILE_TYPES, FileType
 from pubcredit.core.audit import audit_digest, audit_record
-from pubcredit.core.crypto import sm3_hex
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
+from pubcredit.core.proof_files import UploadedProof, proof_file_store, proof_files_read
 from pubcredit.core.roles import Role
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
@@ -58,12 +56,6 @@ STORAGE_DIR = "repairs"
 TOPIC = "repair"
 
 
-class UploadedProof(Protocol):
-    name: str | None
-
-    def read(self, size: int = ..., /) -> bytes: ...
-
-
 class RepairIneligible(ValidationFailed):
     """The application refused on the merits: `eligibility` carries every reason and the date."""
 
@@ -74,14 +66,6 @@ class RepairIneligible(ValidationFailed):
             text += f"。补齐上述材料后，{when.isoformat()} 起可申请"
         super().__init__(f"不符合信用修复条件：{text}", field="record")
         self.eligibility = eligibility
-
-
-@dataclass(frozen=True)
-class _Proof:
-    file_name: str
-    content: bytes
-    file_type: FileType
-    sm3: str
 
 
 def _label(actor: Actor) -> str:
@@ -100,64 +84,6 @@ def _audit(actor: Actor, action: str, application: RepairApplication, data: dict
 
 def _link(application: RepairApplication) -> str:
     return reverse("repairs:detail", args=[application.pk])
-
-
-# --- proofs -----------------------------------------------------------------------------------
-
-
-def _clean_file_name(raw: str | None) -> str:
-    name = PurePath((raw or "").replace("\\", "/")).name.strip()
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name[-255:] if name else ""
-
-
-def _read_proof(upload: UploadedProof, position: int) -> _Proof:
-    """One proof, accepted by its first bytes: the suffix must name the same type."""
-    file_name = _clean_file_name(upload.name)
-    shown = file_name or f"第 {position} 个文件"
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    content = upload.read(MAX_PROOF_BYTES + 1)
-    if len(content) > MAX_PROOF_BYTES:
-        raise ValidationFailed(
-            f"证明材料“{shown}”超过 {MAX_PROOF_BYTES // (1024 * 1024)} MB，请压缩后再上传", field="proofs"
-        )
-    if not content:
-        raise ValidationFailed(f"证明材料“{shown}”是空文件", field="proofs")
-    allowed = "、".join(t.label for t in ALLOWED_FILE_TYPES)
-    suffix = PurePath(file_name).suffix.lower()
-    by_suffix = next((t for t in ALLOWED_FILE_TYPES if suffix in t.suffixes), None)
-    by_content = next((t for t in ALLOWED_FILE_TYPES if content.startswith(t.magic)), None)
-    if by_content is None:
-        raise ValidationFailed(f"证明材料“{shown}”的内容不是 {allowed}，只接受这些类型的文件", field="proofs")
-    if by_suffix is not by_content:
-        raise ValidationFailed(
-            f"证明材料“{shown}”的内容是 {by_content.label}，与扩展名“{suffix or '无扩展名'}”不符，请使用正确的扩展名",
-            field="proofs",
-        )
-    return _Proof(file_name, content, by_content, sm3_hex(content))
-
-
-def _read_proofs(uploads: Sequence[UploadedProof]) -> list[_Proof]:
-    if len(uploads) > MAX_PROOFS:
-        raise ValidationFailed(f"证明材料最多 {MAX_PROOFS} 个文件，收到 {len(uploads)} 个", field="proofs")
-    proofs: list[_Proof] = []
-    for position, upload in enumerate(uploads, start=1):
-        proof = _read_proof(upload, position)
-        if any(p.sm3 == proof.sm3 for p in proofs):
-            raise ValidationFailed(f"证明材料“{proof.file_name}”重复上传", field="proofs")
-        proofs.append(proof)
-    return proofs
-
-
-def _store(proof: _Proof) -> str:
-    """Stored by content address in the private storage, never under a public URL."""
-    path = f"{STORAGE_DIR}/{proof.sm3}"
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(proof.content))
-        if saved != path:  # a concurrent upload of the same file won the name
-            default_storage.delete(saved)
-    return path
 
 
 # --- apply ------------------------------------------------------------------------------------
@@ -207,7 +133,7 @@ def repair_apply(
     eligibility = repair_eligibility(facts, today, policy)
     if not eligibility.eligible:
         raise RepairIneligible(eligibility)
-    read = _read_proofs(proofs)
+    read = proof_files_read(proofs, field="proofs", max_files=MAX_PROOFS, max_bytes=MAX_PROOF_BYTES)
     days, basis = decision_days(policy)
     due = deadline_after(today, days, source=database_calendar()) if days is not None else None
     application = RepairApplication(
@@ -239,7 +165,7 @@ def repair_apply(
             content_type=proof.file_type.content_type,
             size=len(proof.content),
             sm3=proof.sm3,
-            path=_store(proof),
+            path=proof_file_store(proof, STORAGE_DIR),
         )
     _audit(
         user,

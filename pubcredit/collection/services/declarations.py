@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import PurePath
-from typing import Any, Protocol
+from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,8 +25,13 @@ from pubcredit.catalog.selectors import catalog_items_published
 from pubcredit.collection.models import Declaration, DeclarationAttachment, DeclarationStatus
 from pubcredit.collection.workflow import require_declaration_transition
 from pubcredit.core.audit import audit_digest, audit_record
-from pubcredit.core.crypto import decrypt_identifier, sm3_hex
+from pubcredit.core.crypto import decrypt_identifier
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.proof_files import (
+    UploadedProof,
+    proof_file_store,
+    proof_files_read,
+)
 from pubcredit.core.roles import Role
 from pubcredit.policy import get_policy
 from pubcredit.records.models import Record
@@ -49,43 +50,12 @@ WARNING_POLICY_KEY = "self_declaration.false_declaration_warning"
 IDENTITY_ROLES = ("subject_name", "uscc", "id_number", "subject_kind")
 
 
-@dataclass(frozen=True)
-class FileType:
-    content_type: str
-    label: str
-    suffixes: tuple[str, ...]
-    magic: tuple[bytes, ...]
-
-
-ALLOWED_FILE_TYPES: tuple[FileType, ...] = (
-    FileType("application/pdf", "PDF 文件", (".pdf",), (b"%PDF-",)),
-    FileType("image/jpeg", "JPEG 图片", (".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
-    FileType("image/png", "PNG 图片", (".png",), (b"\x89PNG\r\n\x1a\n",)),
-)
-
-
-class UploadedProof(Protocol):
-    """What a proof file must offer: Django's UploadedFile and File both do."""
-
-    name: str | None
-
-    def read(self, size: int = ..., /) -> bytes: ...
-
-
 class DeclarationRejected(ValidationFailed):
     """A declaration refused; `problems` lists every reason (field name, value, Chinese message)."""
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("；".join(p.message for p in problems), field=problems[0].field)
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class _Proof:
-    file_name: str
-    content: bytes
-    file_type: FileType
-    sm3: str
 
 
 # --- who may act ------------------------------------------------------------------------------
@@ -201,76 +171,6 @@ def _check_item(item: CatalogItem, subject: Subject, today: dt.date) -> CatalogI
 # --- attachments ------------------------------------------------------------------------------
 
 
-def _clean_file_name(raw: str | None) -> str:
-    name = PurePath((raw or "").replace("\\", "/")).name.strip()
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name[-255:] if name else ""
-
-
-def _read_proof(upload: UploadedProof, position: int) -> _Proof:
-    """Read one proof, refusing by content: the suffix must agree with the file's magic bytes."""
-    file_name = _clean_file_name(upload.name)
-    shown = file_name or f"第 {position} 个文件"
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    content = upload.read(MAX_ATTACHMENT_BYTES + 1)
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(
-            f"证明材料“{shown}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，请压缩后再上传", field="attachments"
-        )
-    if not content:
-        raise ValidationFailed(f"证明材料“{shown}”是空文件", field="attachments")
-    suffix = PurePath(file_name).suffix.lower()
-    by_suffix = next((t for t in ALLOWED_FILE_TYPES if suffix in t.suffixes), None)
-    by_content = next((t for t in ALLOWED_FILE_TYPES if content.startswith(t.magic)), None)
-    allowed = "、".join(t.label for t in ALLOWED_FILE_TYPES)
-    if by_suffix is None:
-        raise ValidationFailed(
-            f"证明材料“{shown}”的类型“{suffix or '无扩展名'}”不被接受，只接受 {allowed}", field="attachments"
-        )
-    if by_content is None:
-        raise ValidationFailed(
-            f"证明材料“{shown}”的内容不是 {by_suffix.label}（文件头与扩展名 {suffix} 不符），只接受真实的 {allowed}",
-            field="attachments",
-        )
-    if by_content is not by_suffix:
-        raise ValidationFailed(
-            f"证明材料“{shown}”的内容是 {by_content.label}，与扩展名 {suffix} 不符，请使用正确的扩展名",
-            field="attachments",
-        )
-    return _Proof(file_name, content, by_content, sm3_hex(content))
-
-
-def _read_proofs(attachments: Sequence[UploadedProof]) -> list[_Proof]:
-    if not attachments:
-        raise ValidationFailed("自主申报须附原始证明材料（南通 第十条），至少上传 1 个文件", field="attachments")
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise ValidationFailed(
-            f"证明材料最多 {MAX_ATTACHMENTS} 个文件，收到 {len(attachments)} 个", field="attachments"
-        )
-    proofs: list[_Proof] = []
-    for position, upload in enumerate(attachments, start=1):
-        proof = _read_proof(upload, position)
-        if any(p.sm3 == proof.sm3 for p in proofs):
-            raise ValidationFailed(f"证明材料“{proof.file_name}”重复上传", field="attachments")
-        proofs.append(proof)
-    return proofs
-
-
-def _store(proof: _Proof) -> str:
-    """Store by content address; the same file twice is stored once. Never under a public URL.
-
-    Written before the transaction commits: a rolled-back declaration leaves an unreferenced
-    file behind, which `services.uploads.orphan_files_purge` removes once it is a day old.
-    """
-    path = f"{STORAGE_DIR}/{proof.sm3}"
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(proof.content))
-        if saved != path:  # a concurrent upload of the same file won the name
-            default_storage.delete(saved)
-    return path
-
-
 # --- writes -----------------------------------------------------------------------------------
 
 
@@ -329,7 +229,11 @@ def declaration_submit(
         problems.append(FieldProblem("statement", None, f"申报说明长度 {len(statement)} 超过上限 2000 个字符"))
     if problems:
         raise DeclarationRejected(problems)
-    proofs = _read_proofs(attachments)
+    if not attachments:
+        raise ValidationFailed("自主申报须附原始证明材料（南通 第十条），至少上传 1 个文件", field="attachments")
+    proofs = proof_files_read(
+        attachments, field="attachments", max_files=MAX_ATTACHMENTS, max_bytes=MAX_ATTACHMENT_BYTES
+    )
     declaration = Declaration.objects.create(
         subject=subject,
         item=item,
@@ -346,7 +250,7 @@ def declaration_submit(
             content_type=proof.file_type.content_type,
             size=len(proof.content),
             sm3=proof.sm3,
-            path=_store(proof),
+            path=proof_file_store(proof, STORAGE_DIR),
         )
     _audit(
         user,

@@ -14,15 +14,11 @@ from django import forms
 
 from pubcredit.catalog.fields import FieldSpec
 from pubcredit.catalog.models import CatalogItem
-from pubcredit.collection.services.declarations import (
-    ALLOWED_FILE_TYPES,
-    IDENTITY_ROLES,
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
-)
+from pubcredit.collection.services.declarations import IDENTITY_ROLES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from pubcredit.core.proof_files import PROOF_FILE_ACCEPT
 
 FIELD_PREFIX = "field_"
-ACCEPT = ",".join([*(s for t in ALLOWED_FILE_TYPES for s in t.suffixes), *(t.content_type for t in ALLOWED_FILE_TYPES)])
+ACCEPT = PROOF_FILE_ACCEPT
 REASON_MAX_LENGTH = 1000
 
 

@@ -82,7 +82,7 @@ def test_only_the_subjects_account_files_for_its_own_records(
         ({"statement": "长" * 2001}, "异议说明长度 2001 超过上限"),
         ({"by_agent": True}, "须填写授权委托书编号"),
         ({"evidence": [SimpleUploadedFile("a.exe", EXE)]}, "类型“.exe”不被接受"),
-        ({"evidence": [SimpleUploadedFile("a.png", PDF)]}, "文件头与扩展名 .png 不符"),
+        ({"evidence": [SimpleUploadedFile("a.png", PDF)]}, "与扩展名 .png 不符"),
         ({"evidence": [SimpleUploadedFile("a.pdf", b"")]}, "是空文件"),
         (
             {"evidence": [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.png", PNG)]},

@@ -285,8 +285,8 @@ def test_rejection_needs_a_reason_and_a_new_application_may_follow(pack, applica
     [
         ({"ground": "  "}, "须填写申请理由"),
         ({"ground": "长" * 2001}, "超过上限 2000 个字符"),
-        ({"proofs": [proof("病毒.pdf", EXE)]}, "的内容不是 PDF 文件、JPEG 图片、PNG 图片"),
-        ({"proofs": [proof("扫描件.pdf", PNG)]}, "的内容是 PNG 图片，与扩展名“.pdf”不符"),
+        ({"proofs": [proof("病毒.pdf", EXE)]}, "的内容不是 PDF 文件（文件头与扩展名 .pdf 不符）"),
+        ({"proofs": [proof("扫描件.pdf", PNG)]}, "的内容是 PNG 图片，与扩展名 .pdf 不符"),
         ({"proofs": [proof("空.pdf", b"")]}, "是空文件"),
         ({"proofs": [proof("a.pdf"), proof("b.pdf")]}, "重复上传"),
         ({"proofs": [proof(f"{i}.png", PNG + bytes([i])) for i in range(6)]}, "最多 5 个文件"),

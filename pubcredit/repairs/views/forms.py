@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 
-from pubcredit.collection.services.declarations import ALLOWED_FILE_TYPES
+from pubcredit.core.proof_files import PROOF_FILE_ACCEPT
 from pubcredit.repairs.rules import COMMITMENT_TEXT
 from pubcredit.repairs.services import MAX_PROOF_BYTES, MAX_PROOFS, MAX_TEXT
 
-ACCEPT = ",".join([*(s for t in ALLOWED_FILE_TYPES for s in t.suffixes), *(t.content_type for t in ALLOWED_FILE_TYPES)])
+ACCEPT = PROOF_FILE_ACCEPT
 INTENTIONAL_CHOICES = [("no", "否，失信行为非因主观故意"), ("yes", "是，失信行为出于主观故意")]
 
 
