@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from pubcredit.accounts.models import ApiClient, OrganisationKind, User
 from pubcredit.accounts.selectors import user_has_role, user_roles
+from pubcredit.core.errors import PermissionDenied
 from pubcredit.core.roles import Role
 
 Actor = User | ApiClient | AnonymousUser | None
@@ -70,3 +71,17 @@ def actor_user_and_label(actor: Actor) -> tuple[User | None, str]:
     user, extra = audit_identity(actor)
     label = extra.get("api_client") or (str(user) if user is not None else "system")
     return (user if isinstance(user, User) and user.pk else None), str(label)[:150]
+
+
+def actor_label(actor: Actor) -> str:
+    """How a refusal names the actor: the user or client, or 匿名用户 when nobody is signed in."""
+    return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
+
+
+def require_subject_account(actor: Actor, *, refused: str) -> tuple[User, int]:
+    """The active account of a credit subject (信用主体) acting for itself, and the subject's id;
+    `refused` ends the Chinese refusal for anyone else (what they may not do, and the article)."""
+    subject_id = actor.subject_id if isinstance(actor, User) else None
+    if not isinstance(actor, User) or not actor.is_active or subject_id is None or not actor.has_role(Role.SUBJECT):
+        raise PermissionDenied(f"“{actor_label(actor)}”不是信用主体的账号，{refused}")
+    return actor, subject_id

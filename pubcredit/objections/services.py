@@ -23,7 +23,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, actor_may, actor_user_and_label, audit_identity, is_superuser
+from pubcredit.accounts.actors import (
+    Actor,
+    actor_label,
+    actor_may,
+    actor_user_and_label,
+    audit_identity,
+    is_superuser,
+    require_subject_account,
+)
 from pubcredit.accounts.models import OrganisationKind, User
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -93,19 +101,12 @@ class SweepResult:
 # --- who may act ------------------------------------------------------------------------------
 
 
-def _label(actor: Actor) -> str:
-    return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
+_label = actor_label
 
 
 def _require_subject_account(actor: Actor) -> tuple[User, Subject]:
-    if (
-        not isinstance(actor, User)
-        or not actor.is_active
-        or actor.subject_id is None
-        or not actor.has_role(Role.SUBJECT)
-    ):
-        raise PermissionDenied(f"“{_label(actor)}”不是信用主体的账号，不能提出异议申请")
-    return actor, Subject.objects.get(pk=actor.subject_id)
+    user, subject_id = require_subject_account(actor, refused="不能提出异议申请")
+    return user, Subject.objects.get(pk=subject_id)
 
 
 def is_operator(actor: Actor) -> bool:

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identity
+from pubcredit.accounts.actors import Actor, actor_label, actor_user_and_label, audit_identity
 from pubcredit.accounts.models import User
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -68,8 +68,7 @@ class RepairIneligible(ValidationFailed):
         self.eligibility = eligibility
 
 
-def _label(actor: Actor) -> str:
-    return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
+_label = actor_label
 
 
 def _audit(actor: Actor, action: str, application: RepairApplication, data: dict[str, Any]) -> None:

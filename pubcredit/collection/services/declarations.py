@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pubcredit.accounts.actors import Actor, actor_may
+from pubcredit.accounts.actors import Actor, actor_label, actor_may, require_subject_account
 from pubcredit.accounts.models import OrganisationKind, User
 from pubcredit.catalog.fields import FieldProblem, FieldSet, FieldSpec, parse_value
 from pubcredit.catalog.models import CatalogItem
@@ -61,22 +61,12 @@ class DeclarationRejected(ValidationFailed):
 # --- who may act ------------------------------------------------------------------------------
 
 
-def _label(actor: Actor) -> str:
-    return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
+_label = actor_label
 
 
 def _require_subject_account(actor: Actor) -> tuple[User, Subject]:
-    if (
-        not isinstance(actor, User)
-        or not actor.is_active
-        or actor.subject_id is None
-        or not actor.has_role(Role.SUBJECT)
-    ):
-        raise PermissionDenied(
-            f"“{_label(actor)}”不是信用主体的账号，不能提交自主申报（南通 第十条：信息主体注册后登录申报）"
-        )
-    subject = Subject.objects.get(pk=actor.subject_id)
-    return actor, subject
+    user, subject_id = require_subject_account(actor, refused="不能提交自主申报（南通 第十条：信息主体注册后登录申报）")
+    return user, Subject.objects.get(pk=subject_id)
 
 
 def _require_operator(actor: Actor, *, doing: str) -> User:
