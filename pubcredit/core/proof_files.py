@@ -10,6 +10,7 @@ of a rolled-back step once they are a day old.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -125,3 +126,25 @@ def proof_file_store(proof: ProofFile, directory: str) -> str:
 PROOF_FILE_ACCEPT = ",".join(
     [*(s for t in PROOF_FILE_TYPES for s in t.suffixes), *(t.content_type for t in PROOF_FILE_TYPES)]
 )
+
+
+#: How old an unreferenced file must be before it counts as orphaned: the transaction that wrote
+#: it a moment ago may still be running.
+ORPHAN_GRACE = dt.timedelta(days=1)
+
+
+def proof_files_orphans_delete(directory: str, known: set[str], *, now: dt.datetime) -> tuple[int, int]:
+    """Delete the files under `directory` that no row names (`known` paths), older than
+    `ORPHAN_GRACE`; returns (files, bytes). A file written before its transaction rolled back may
+    hold personal information with no purpose left; a referenced file is never touched."""
+    if not default_storage.exists(directory):
+        return 0, 0
+    cutoff = now - ORPHAN_GRACE
+    files = size = 0
+    for name in default_storage.listdir(directory)[1]:
+        path = f"{directory}/{name}"
+        if path not in known and default_storage.get_modified_time(path) < cutoff:
+            size += default_storage.size(path)
+            default_storage.delete(path)
+            files += 1
+    return files, size

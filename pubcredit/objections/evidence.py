@@ -6,7 +6,6 @@ the web root; files are served only through the detail page's permission check.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from django.core.files.base import File
@@ -41,22 +40,6 @@ def read_proofs(uploads: Sequence[Upload]) -> list[Proof]:
 
 def store(proof: Proof) -> str:
     return proof_file_store(proof, STORAGE_DIR)
-
-
-def unreferenced(known: set[str], cutoff: dt.datetime) -> list[tuple[str, int]]:
-    """Stored evidence files no row names, last written before `cutoff` (path, size)."""
-    if not default_storage.exists(STORAGE_DIR):
-        return []
-    found: list[tuple[str, int]] = []
-    for name in default_storage.listdir(STORAGE_DIR)[1]:
-        path = f"{STORAGE_DIR}/{name}"
-        if path not in known and default_storage.get_modified_time(path) < cutoff:
-            found.append((path, default_storage.size(path)))
-    return found
-
-
-def delete(path: str) -> None:
-    default_storage.delete(path)
 
 
 def open_file(path: str) -> File:

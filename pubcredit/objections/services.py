@@ -35,11 +35,12 @@ from pubcredit.accounts.actors import (
 from pubcredit.accounts.models import OrganisationKind, User
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
+from pubcredit.core.proof_files import proof_files_orphans_delete
 from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.objections import rules
-from pubcredit.objections.evidence import Upload, delete, open_file, read_proofs, store, unreferenced
+from pubcredit.objections.evidence import STORAGE_DIR, Upload, open_file, read_proofs, store
 from pubcredit.objections.models import (
     OPEN_STATES,
     Channel,
@@ -63,7 +64,6 @@ from pubcredit.subjects.models import Subject
 MAX_ITEMS = 20
 MAX_STATEMENT = 2000
 RECIPIENT_MONTHS = 6  # beyond the regulations: GDPR Art. 19, FCRA § 1681i(d)
-ORPHAN_GRACE = dt.timedelta(days=1)
 
 
 class CheckAction:
@@ -978,19 +978,12 @@ def evidence_orphans_purge(*, now: dt.datetime | None = None) -> int:
     Files are stored before the filing's transaction commits, so a refused or rolled-back filing
     leaves its files behind; they may hold personal information with no purpose left.
     """
-    cutoff = (now or timezone.now()) - ORPHAN_GRACE
     known = set(ObjectionEvidence.objects.values_list("path", flat=True))
-    orphans = unreferenced(known, cutoff)
-    for path, _ in orphans:
-        delete(path)
-    if orphans:
+    purged, size = proof_files_orphans_delete(STORAGE_DIR, known, now=now or timezone.now())
+    if purged:
         with transaction.atomic():
-            audit_record(
-                actor=None,
-                action="objections.evidence.purge_orphans",
-                data={"purged": len(orphans), "bytes": sum(size for _, size in orphans)},
-            )
-    return len(orphans)
+            audit_record(actor=None, action="objections.evidence.purge_orphans", data={"purged": purged, "bytes": size})
+    return purged
 
 
 @transaction.atomic

@@ -28,7 +28,12 @@ from pubcredit.accounts.actors import Actor, actor_label, actor_user_and_label, 
 from pubcredit.accounts.models import User
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
-from pubcredit.core.proof_files import UploadedProof, proof_file_store, proof_files_read
+from pubcredit.core.proof_files import (
+    UploadedProof,
+    proof_file_store,
+    proof_files_orphans_delete,
+    proof_files_read,
+)
 from pubcredit.core.roles import Role
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
@@ -326,11 +331,6 @@ def repairs_sweep(*, on: dt.date | None = None) -> SweepResult:
 # --- proofs: reading and clean-up --------------------------------------------------------------
 
 
-#: How old an unreferenced proof file must be before it counts as orphaned: the transaction that
-#: wrote it a moment ago may still be running.
-ORPHAN_GRACE = dt.timedelta(days=1)
-
-
 @transaction.atomic
 def repair_proof_open(*, actor: Actor, proof: RepairProof) -> File:
     """Open a proof file for a person who may see its application; the read is audited."""
@@ -359,16 +359,8 @@ def repair_proof_orphans_purge(*, now: dt.datetime | None = None) -> int:
     rolled-back application can leave its file behind; such a file may hold personal information
     with no purpose left. Referenced files are never touched, whatever their age.
     """
-    cutoff = (now or timezone.now()).timestamp() - ORPHAN_GRACE.total_seconds()
-    if not default_storage.exists(STORAGE_DIR):
-        return 0
     known = set(RepairProof.objects.values_list("path", flat=True))
-    purged = 0
-    for name in default_storage.listdir(STORAGE_DIR)[1]:
-        relative = f"{STORAGE_DIR}/{name}"
-        if relative not in known and default_storage.get_modified_time(relative).timestamp() < cutoff:
-            default_storage.delete(relative)
-            purged += 1
+    purged, _ = proof_files_orphans_delete(STORAGE_DIR, known, now=now or timezone.now())
     if purged:
         with transaction.atomic():
             audit_record(actor=None, action="repairs.orphan_proofs.purge", data={"purged": purged})

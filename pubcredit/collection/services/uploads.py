@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,10 +15,7 @@ from pubcredit.collection.models import DeclarationAttachment, RawUpload
 from pubcredit.collection.raw_store import RAW_DIR, TEMP_PREFIX, upload_path
 from pubcredit.collection.services.declarations import STORAGE_DIR as PROOF_DIR
 from pubcredit.core.audit import audit_record
-
-#: How old an unreferenced file must be before it counts as orphaned: a transaction that wrote it
-#: a moment ago may still be running.
-ORPHAN_GRACE = dt.timedelta(days=1)
+from pubcredit.core.proof_files import ORPHAN_GRACE, proof_files_orphans_delete
 
 
 @dataclass(frozen=True)
@@ -74,14 +70,9 @@ def orphan_files_purge(*, now: dt.datetime | None = None) -> PurgeResult:
         if path.relative_to(root).as_posix() not in known and stat.st_mtime < cutoff:
             path.unlink(missing_ok=True)
             purged, size = purged + 1, size + stat.st_size
-    if default_storage.exists(PROOF_DIR):
-        proofs = set(DeclarationAttachment.objects.values_list("path", flat=True))
-        for name in default_storage.listdir(PROOF_DIR)[1]:
-            relative = f"{PROOF_DIR}/{name}"
-            if relative not in proofs and default_storage.get_modified_time(relative).timestamp() < cutoff:
-                size += default_storage.size(relative)
-                default_storage.delete(relative)
-                purged += 1
+    proofs = set(DeclarationAttachment.objects.values_list("path", flat=True))
+    files, proof_bytes = proof_files_orphans_delete(PROOF_DIR, proofs, now=now or timezone.now())
+    purged, size = purged + files, size + proof_bytes
     if purged:
         with transaction.atomic():
             audit_record(actor=None, action="collection.orphan_files.purge", data={"purged": purged, "bytes": size})
