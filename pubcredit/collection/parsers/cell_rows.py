@@ -70,13 +70,29 @@ class _CheckedStream(io.RawIOBase):
         return len(chunk)
 
 
+def _bounded_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """Physical lines of at most `MAX_LINE_CHARS`, as in `read_csv`: a file without line ends is
+    refused after a megabyte instead of being read whole into one line."""
+    readline = text.readline
+    number = 0
+    while True:
+        line = readline(MAX_LINE_CHARS + 2)
+        if not line:
+            return
+        number += 1
+        if len(line) - line.endswith("\n") > MAX_LINE_CHARS:
+            raise FileRejected(f"文件第 {number} 行超过 {MAX_LINE_CHARS} 个字符，不是可接收的表格文件", row=number)
+        yield line
+
+
 def csv_cells(stream: BinaryIO, *, delimiter: str = ",") -> CellTable:
     """A CSV (UTF-8 with or without BOM, or GB18030/GBK) as cell rows; headers are read now."""
     prefix = stream.read(PREFIX_BYTES)
     encoding = _detect(prefix)
     raw = io.BufferedReader(_CheckedStream(prefix, stream), buffer_size=_READ_BYTES)
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    # Lines end at LF only, as in `read_csv`: a lone CR in an unquoted cell is refused, not a new row.
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="\n")
+    reader = csv.reader(_bounded_lines(text), delimiter=delimiter, strict=True)
     csv.field_size_limit(MAX_LINE_CHARS)
 
     def next_record() -> tuple[int, list[str]] | None:
@@ -116,7 +132,7 @@ def csv_cells(stream: BinaryIO, *, delimiter: str = ",") -> CellTable:
                 number, cells = got
                 joined = _SEP + _SEP.join(cells) + _SEP
                 if len(cells) <= width and screen(joined) is None:
-                    if len(joined) > len(cells) + 1:  # not every cell empty
+                    if len(joined) > max(len(cells), 1) + 1:  # not every cell empty (nor a blank line)
                         yield number, cells if len(cells) == width else cells + [""] * (width - len(cells)), ()
                     continue
                 row = build_row(number, headers, cells)
