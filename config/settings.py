@@ -100,6 +100,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lock-out: after this many consecutive failed sign-ins for one username, the name is refused
+# (even with the right password) for this many minutes (pubcredit/accounts/lockout.py).
+PUBCREDIT_LOGIN_MAX_FAILURES = env.positive_int("PUBCREDIT_LOGIN_MAX_FAILURES", 5)
+PUBCREDIT_LOGIN_LOCK_MINUTES = env.positive_int("PUBCREDIT_LOGIN_LOCK_MINUTES", 15)
+# Second factor (TOTP) for operator, authority, auditor and superusers: hours an account without
+# an authenticator may still sign in with its password from its first sign-in (0: enrol at once).
+_TOTP_GRACE = os.environ.get("PUBCREDIT_TOTP_GRACE_HOURS", "").strip() or "48"
+if not _TOTP_GRACE.isdecimal():
+    raise ConfigurationError(
+        f"Setting PUBCREDIT_TOTP_GRACE_HOURS={_TOTP_GRACE!r} must be a whole number of hours (0 or more)."
+    )
+PUBCREDIT_TOTP_GRACE_HOURS = int(_TOTP_GRACE)
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"

@@ -7,9 +7,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from pubcredit.accounts.actors import actor_may
 from pubcredit.accounts.models import ApiClient, ApiScope, Organisation, RoleGrant, User
@@ -238,3 +242,16 @@ class ApiClientAdmin(_OperatorAdmin):
         for client in queryset.filter(revoked_at__isnull=True):
             api_client_revoke(actor=request.user, client=client)
         messages.success(request, "已撤销所选 API 客户端")
+
+
+def _sign_in_at_the_portal(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin signs in through the portal's page, so the lock-out and the second factor
+    cannot be stepped around by the admin's own login form."""
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    if request.user.is_authenticated:
+        # Signed in without admin access: the portal would send the user straight back here.
+        raise DjangoPermissionDenied("您的账号无权使用管理后台")
+    return redirect_to_login(target, login_url=reverse("portal:login"))
+
+
+admin.site.login = _sign_in_at_the_portal  # type: ignore[method-assign]

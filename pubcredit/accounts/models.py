@@ -200,3 +200,48 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed sign-ins for one username, whether or not such an account exists.
+
+    Keyed by the username typed, not by a user, so that the lock-out answers alike for names
+    that exist and names that do not.
+    """
+
+    username_key = models.CharField("用户名", max_length=150, unique=True)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    last_failure_at = models.DateTimeField("最近失败时间", null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败计数"
+        verbose_name_plural = "登录失败计数"
+
+    def __str__(self) -> str:
+        return self.username_key
+
+
+class TotpDevice(models.Model):
+    """A staff member's authenticator (RFC 6238); the secret is SM4-encrypted at rest.
+
+    `last_step` is the last 30-second step whose code was accepted, so a code is never accepted
+    twice. `grace_started_at` marks the first sign-in that asked for enrolment.
+    """
+
+    user = models.OneToOneField(User, verbose_name="用户", on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.BinaryField("密钥（密文）", null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField("绑定时间", null=True, blank=True)
+    last_step = models.BigIntegerField("最近使用的时间步", default=0, editable=False)
+    grace_started_at = models.DateTimeField("宽限期起始时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    def __str__(self) -> str:
+        return f"{self.user} · 动态口令"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.secret is not None

@@ -5,16 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
+from pubcredit.accounts.forms import SignInForm
+from pubcredit.accounts.lockout import LoginLocked, login_failure_record, login_lock_check
+from pubcredit.accounts.models import User
+from pubcredit.accounts.second_factor import (
+    Step,
+    second_factor_step,
+    totp_enrolment_confirm,
+    totp_enrolment_pending,
+    totp_enrolment_start,
+    totp_verify,
+)
+from pubcredit.accounts.signin import pending_clear, pending_next, pending_start, pending_user, sign_in_complete
 from pubcredit.catalog.models import CatalogItem
 from pubcredit.catalog.rules import INFO_CLASSES
 from pubcredit.catalog.selectors import catalog_item_get, catalog_items_published
-from pubcredit.core.errors import NotFound
+from pubcredit.core.client_address import client_address
+from pubcredit.core.errors import DomainError, NotFound
 from pubcredit.disclosure.rules import DISCLOSED
 from pubcredit.disclosure.selectors.records import group_disclosed, records_disclosed
 from pubcredit.disclosure.services.record_views import is_staff_viewer, record_staff_view
@@ -124,14 +143,115 @@ def catalog_item(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Staff roles that need a second factor continue to the code or the
+    enrolment page; everyone else is signed in here."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        user = form.get_user()
+        user: User = form.get_user()
+        step, deadline = second_factor_step(user)
+        if step in (Step.VERIFY, Step.ENROL):
+            pending_start(self.request, user, self.get_redirect_url())
+            return redirect("portal:login_verify" if step == Step.VERIFY else "portal:login_enrol")
+        sign_in_complete(self.request, user)
         messages.success(self.request, f"{user.display_name or user.get_username()}，您已登录。")
-        return response
+        if step == Step.GRACE and deadline is not None:
+            messages.warning(
+                self.request,
+                f"请于{timezone.localtime(deadline):%Y-%m-%d %H:%M}前绑定动态口令（第二重身份验证），"
+                "逾期后须先绑定才能登录。",
+            )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _restart_sign_in(request: HttpRequest, message: str) -> HttpResponse:
+    pending_clear(request)
+    messages.error(request, message)
+    return redirect("portal:login")
+
+
+def _code_failed(request: HttpRequest, user: User) -> HttpResponse | None:
+    """A wrong code counts against the username like a wrong password; the lock ends the try."""
+    until = login_failure_record(user.get_username(), client=client_address(request))
+    if until is not None:
+        return _restart_sign_in(request, LoginLocked(until).message)
+    return None
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@csrf_protect
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """The second step: the 6-digit code from the user's authenticator."""
+    user = pending_user(request)
+    if user is None:
+        return _restart_sign_in(request, "登录已超时，请重新输入用户名和密码。")
+    error = ""
+    if request.method == "POST":
+        try:
+            login_lock_check(user.get_username())
+            totp_verify(user=user, code=request.POST.get("code", ""))
+        except LoginLocked as exc:
+            return _restart_sign_in(request, exc.message)
+        except DomainError as exc:
+            if (ended := _code_failed(request, user)) is not None:
+                return ended
+            error = exc.message
+        else:
+            next_url = _safe_next(request, pending_next(request))
+            sign_in_complete(request, user)
+            messages.success(request, f"{user.display_name or user.get_username()}，您已登录。")
+            return HttpResponseRedirect(next_url)
+    return render(request, "portal/login_verify.html", {"error": error}, status=400 if error else 200)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@csrf_protect
+def login_enrol(request: HttpRequest) -> HttpResponse:
+    """Binding an authenticator: during a pending sign-in that requires it, or by a signed-in
+    staff member in the grace period. The secret is shown on this page only, never again."""
+    signed_in = request.user.is_authenticated
+    user = request.user if signed_in else pending_user(request)
+    if not isinstance(user, User):
+        return _restart_sign_in(request, "登录已超时，请重新输入用户名和密码。")
+    error = ""
+    if request.method == "POST":
+        try:
+            if not signed_in:
+                login_lock_check(user.get_username())
+            totp_enrolment_confirm(actor=user, code=request.POST.get("code", ""))
+        except LoginLocked as exc:
+            return _restart_sign_in(request, exc.message)
+        except DomainError as exc:
+            if not signed_in and (ended := _code_failed(request, user)) is not None:
+                return ended
+            error = exc.message
+        else:
+            messages.success(request, "动态口令已绑定：以后每次登录，输入密码后还需输入验证器中的6位动态口令。")
+            if signed_in:
+                return redirect(settings.LOGIN_REDIRECT_URL)
+            next_url = _safe_next(request, pending_next(request))
+            sign_in_complete(request, user)
+            return HttpResponseRedirect(next_url)
+    try:
+        secret, uri = totp_enrolment_start(actor=user) if not error else totp_enrolment_pending(actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(settings.LOGIN_REDIRECT_URL if signed_in else "portal:login")
+    context = {"secret": secret, "uri": uri, "error": error, "signed_in": signed_in}
+    return render(request, "portal/login_enrol.html", context, status=400 if error else 200)
 
 
 class LogoutView(auth_views.LogoutView):
