@@ -41,7 +41,9 @@ def normalise_code(raw: str) -> str:
     Codes are typed into spreadsheets with Chinese input methods, so full-width digits and
     letters are common and mean the same code.
     """
-    return unicodedata.normalize("NFKC", raw).strip().upper()
+    # Upper-casing can leave a sequence NFKC composes again (Greek ΐ becomes Ϊ plus an accent),
+    # so NFKC runs once more: a normalised value must normalise to itself.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).strip().upper()).strip()
 
 
 @dataclass(frozen=True, slots=True)
