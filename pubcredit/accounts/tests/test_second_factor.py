@@ -76,6 +76,7 @@ def test_staff_roles_must_enrol_then_give_a_code_after_the_password(strict: None
         secret = _secret_from(page)
         assert "otpauth://totp/" in page and "secret=" in page
         device = TotpDevice.objects.get(user=user)
+        assert device.secret is not None
         assert totp.secret_base32(secret).encode() not in bytes(device.secret)  # stored encrypted
         response = client.post("/login/enrol/", {"code": totp.totp(secret, MORNING.timestamp())})
         assert response.status_code == 302 and response["Location"] == "/"
