@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pubcredit.accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -133,7 +134,11 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Absolute: a session ends 8 hours after sign-in, active or not; staff sessions also end after
+# PUBCREDIT_STAFF_IDLE_MINUTES without a request (pubcredit/accounts/middleware.py).
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+PUBCREDIT_STAFF_IDLE_MINUTES = env.positive_int("PUBCREDIT_STAFF_IDLE_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
