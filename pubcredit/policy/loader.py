@@ -191,12 +191,15 @@ def _entry(key: str, raw: object, problems: _Problems, where: str) -> Entry | No
 
 def _unknown_leaves(prefix: str, table: dict[str, Any]) -> list[str]:
     """Full dotted names under an unknown table, so the message names the parameter, not a fragment."""
-    if not table or any(name in PARAM_FIELDS for name in table):
-        return [prefix]
+    # A stack, not recursion: `[a.a.a...]` thousands of levels deep is valid TOML.
     leaves: list[str] = []
-    for name, item in table.items():
-        full = f"{prefix}.{name}"
-        leaves.extend(_unknown_leaves(full, item) if isinstance(item, dict) else [full])
+    stack: list[tuple[str, object]] = [(prefix, table)]
+    while stack:
+        name, item = stack.pop()
+        if not isinstance(item, dict) or not item or any(field in PARAM_FIELDS for field in item):
+            leaves.append(name)
+            continue
+        stack.extend(reversed([(f"{name}.{child}", value) for child, value in item.items()]))
     return leaves
 
 
@@ -310,6 +313,9 @@ def parse_pack(text: str, path: Path) -> tuple[Pack | None, list[str]]:
     except tomllib.TOMLDecodeError as exc:
         problems.add(f"not valid TOML: {exc}")
         return None, problems.items
+    except RecursionError:
+        problems.add("not valid TOML for a pack: arrays or inline tables nested too deeply")
+        return None, problems.items
     header = _header(data.get("pack"), path, problems)
     entries: dict[str, Entry] = {}
     params = {name: value for name, value in data.items() if name not in ("pack", "changes")}
@@ -341,7 +347,8 @@ def parse_pack(text: str, path: Path) -> tuple[Pack | None, list[str]]:
 
 def read_pack(path: Path) -> tuple[Pack | None, list[str]]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        # Windows editors save UTF-8 with a byte-order mark; TOML itself would call it an invalid statement.
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [f"{display_path(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})"]
     except OSError as exc:
