@@ -59,6 +59,8 @@ _SPEC_KEYS = {
     "sensitivity",
     "role",
 }
+# What a spreadsheet runs as a formula; names, aliases and choices are written into template cells.
+_FORMULA_START = ("=", "+", "-", "@")
 _DEFAULT_MAX_LENGTH = {"string": 255, "text": 4000}
 _TRUE = {"是", "true", "1", "y", "yes", "t"}
 _FALSE = {"否", "false", "0", "n", "no", "f"}
@@ -137,7 +139,7 @@ def parse_field_spec(raw: Mapping[str, Any], position: int) -> FieldSpec:
     if not isinstance(label, str) or not label.strip():
         raise _fail(f"字段“{name}”缺少中文名称（label）")
     ftype = raw.get("type")
-    if ftype not in FIELD_TYPES:
+    if not isinstance(ftype, str) or ftype not in FIELD_TYPES:
         raise _fail(f"字段“{name}”的类型“{ftype}”无效，可选：{'、'.join(FIELD_TYPES)}")
     required = raw.get("required", False)
     if not isinstance(required, bool):
@@ -162,12 +164,19 @@ def parse_field_spec(raw: Mapping[str, Any], position: int) -> FieldSpec:
     elif ftype in _DEFAULT_MAX_LENGTH:
         max_length = _DEFAULT_MAX_LENGTH[ftype]
     aliases = _str_list(raw.get("aliases"), "aliases", name)
+    for what, values in (("中文名称", (label.strip(),)), ("别名", aliases), ("可选值", choices)):
+        for value in values:
+            if value.startswith(_FORMULA_START):
+                raise _fail(
+                    f"字段“{name}”的{what}“{value}”以公式字符（= + - @）开头，"
+                    "写入上传模板后会被表格软件当作公式，也无法与上传文件的表头对应，请修改"
+                )
     sensitivity = raw.get("sensitivity", "none")
-    if sensitivity not in SENSITIVITIES:
+    if not isinstance(sensitivity, str) or sensitivity not in SENSITIVITIES:
         raise _fail(f"字段“{name}”的敏感级别“{sensitivity}”无效，可选：{'、'.join(SENSITIVITIES)}")
     role = raw.get("role")
     if role is not None:
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise _fail(f"字段“{name}”的用途“{role}”无效，可选：{'、'.join(ROLES)}")
         if ROLES[role][0] != ftype:
             raise _fail(f"字段“{name}”用作{ROLES[role][1]}，类型须为 {ROLES[role][0]}，而不是 {ftype}")
