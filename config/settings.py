@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pubcredit.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the platform speaks one language (LANGUAGES below), so negotiating it
@@ -143,6 +144,13 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: pubcredit/accounts/middleware.py.
+# Served over HTTPS (directly or behind a TLS proxy): cookies only over TLS, and HSTS for a year.
+PUBCREDIT_HTTPS = env.flag("PUBCREDIT_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBCREDIT_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PUBCREDIT_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 
 # Cache: local memory per process by default; PUBCREDIT_CACHE_URL=redis://host:port/db shares it
 # between processes and servers (needs the `redis` package).
