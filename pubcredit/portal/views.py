@@ -213,7 +213,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             sign_in_complete(request, user)
             messages.success(request, f"{user.display_name or user.get_username()}，您已登录。")
             return HttpResponseRedirect(next_url)
-    return render(request, "portal/login_verify.html", {"error": error}, status=400 if error else 200)
+    return render(request, "portal/login_verify.html", {"error": error})
 
 
 @never_cache
@@ -251,7 +251,7 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(settings.LOGIN_REDIRECT_URL if signed_in else "portal:login")
     context = {"secret": secret, "uri": uri, "error": error, "signed_in": signed_in}
-    return render(request, "portal/login_enrol.html", context, status=400 if error else 200)
+    return render(request, "portal/login_enrol.html", context)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -107,7 +107,7 @@ def test_a_wrong_code_is_refused_and_counts_towards_the_lock_out(strict: None, c
         _password(client, operator)
         for _ in range(4):
             response = client.post("/login/verify/", {"code": wrong})
-            assert response.status_code == 400
+            assert response.status_code == 200
             assert f"动态口令“{wrong}”不正确或已使用过" in response.content.decode()
             assert not _signed_in(client)
         response = client.post("/login/verify/", {"code": wrong}, follow=True)
@@ -130,12 +130,12 @@ def test_a_code_is_accepted_once(strict: None, client: Client) -> None:
         client.post("/logout/")
         _password(client, operator)
         response = client.post("/login/verify/", {"code": code})
-        assert response.status_code == 400
+        assert response.status_code == 200
         assert "不正确或已使用过" in response.content.decode()
         assert not _signed_in(client)
         # The code of the step before, still inside the window, is refused too: steps only go forward.
         earlier = totp.totp(secret, later.timestamp() - 30)
-        assert client.post("/login/verify/", {"code": earlier}).status_code == 400
+        assert "不正确或已使用过" in client.post("/login/verify/", {"code": earlier}).content.decode()
     with time_machine.travel(later + dt.timedelta(seconds=30), tick=False):
         code = totp.totp(secret, (later + dt.timedelta(seconds=30)).timestamp())
         assert client.post("/login/verify/", {"code": code}).status_code == 302
@@ -162,7 +162,7 @@ def test_a_mistyped_enrolment_code_shows_the_same_secret_again(strict: None, cli
         response = client.post(
             "/login/enrol/", {"code": "000000" if totp.totp(secret, MORNING.timestamp()) != "000000" else "111111"}
         )
-        assert response.status_code == 400
+        assert response.status_code == 200
         assert _secret_from(response.content.decode()) == secret
         assert not _signed_in(client)
         assert TotpDevice.objects.get(user=operator).confirmed_at is None
