@@ -16,7 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from pubcredit.accounts.actors import actor_may
-from pubcredit.accounts.models import ApiClient, ApiScope, Organisation, RoleGrant, User
+from pubcredit.accounts.lockout import login_unlock
+from pubcredit.accounts.models import ApiClient, ApiScope, LoginThrottle, Organisation, RoleGrant, TotpDevice, User
+from pubcredit.accounts.second_factor import totp_reset
 from pubcredit.accounts.services import (
     api_client_create,
     api_client_revoke,
@@ -242,6 +244,55 @@ class ApiClientAdmin(_OperatorAdmin):
         for client in queryset.filter(revoked_at__isnull=True):
             api_client_revoke(actor=request.user, client=client)
         messages.success(request, "已撤销所选 API 客户端")
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(_OperatorAdmin):
+    """Names with failed sign-ins; a lock can be lifted early, audited."""
+
+    list_display = ("username_key", "failures", "last_failure_at", "locked_until")
+    search_fields = ("username_key",)
+    readonly_fields = ("username_key", "failures", "last_failure_at", "locked_until")
+    actions = ["unlock_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="解除所选用户名的登录锁定")
+    def unlock_selected(self, request: HttpRequest, queryset: QuerySet[LoginThrottle]) -> None:
+        try:
+            for throttle in queryset:
+                login_unlock(actor=request.user, throttle=throttle)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return
+        messages.success(request, f"已解除 {queryset.count()} 个用户名的登录锁定")
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(_OperatorAdmin):
+    """Who has bound an authenticator; the secret is never shown. A lost one is reset here."""
+
+    list_display = ("user", "confirmed_at", "grace_started_at")
+    search_fields = ("user__username", "user__display_name")
+    fields = ("user", "confirmed_at", "grace_started_at")
+    readonly_fields = ("user", "confirmed_at", "grace_started_at")
+    actions = ["reset_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="重置所选动态口令（验证器丢失或更换）")
+    def reset_selected(self, request: HttpRequest, queryset: QuerySet[TotpDevice]) -> None:
+        count = 0
+        try:
+            for device in queryset.filter(confirmed_at__isnull=False).select_related("user"):
+                totp_reset(actor=request.user, user=device.user, reason="管理后台重置：验证器丢失或更换")
+                count += 1
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return
+        messages.success(request, f"已重置 {count} 个动态口令，相关账号下次登录时须重新绑定")
 
 
 def _sign_in_at_the_portal(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

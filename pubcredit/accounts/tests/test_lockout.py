@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 
 from pubcredit.accounts.models import LoginThrottle
-from pubcredit.accounts.tests.factories import PASSWORD, ProviderClerkFactory
+from pubcredit.accounts.tests.factories import PASSWORD, AuditorFactory, OperatorFactory, ProviderClerkFactory
 from pubcredit.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,25 @@ def test_the_admin_login_sends_to_the_portal_sign_in(client: Client) -> None:
     assert client.get("/admin/", follow=True).redirect_chain[-1][0] == "/login/?next=/admin/"
     client.force_login(ProviderClerkFactory.create())
     assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_the_centre_lifts_a_lock_in_the_admin_audited(client: Client) -> None:
+    clerk = ProviderClerkFactory.create()
+    for _ in range(5):
+        _post(client, clerk.username, "wrong-password-x")
+    throttle = LoginThrottle.objects.get(username_key=clerk.username)
+    assert throttle.locked_until is not None
+
+    auditor = Client()
+    auditor.force_login(AuditorFactory.create(is_staff=True))
+    auditor.post("/admin/accounts/loginthrottle/", {"action": "unlock_selected", "_selected_action": [throttle.pk]})
+    throttle.refresh_from_db()
+    assert throttle.locked_until is not None
+
+    operator = Client()
+    operator.force_login(OperatorFactory.create(is_staff=True))
+    operator.post("/admin/accounts/loginthrottle/", {"action": "unlock_selected", "_selected_action": [throttle.pk]})
+    throttle.refresh_from_db()
+    assert throttle.locked_until is None and throttle.failures == 0
+    assert AuditEvent.objects.filter(action="accounts.login.unlock").count() == 1
+    assert client.post("/login/", {"username": clerk.username, "password": PASSWORD}).status_code == 302

@@ -233,3 +233,39 @@ def test_the_code_and_password_never_reach_the_audit_log(strict: None, client: C
         secret = _enrol(client, operator)
     text = " ".join(str(event.data) for event in AuditEvent.objects.all())
     assert totp.secret_base32(secret) not in text and PASSWORD not in text
+
+
+def test_a_pending_sign_in_opens_nothing(strict: None, client: Client) -> None:
+    operator = OperatorFactory.create()
+    with time_machine.travel(MORNING, tick=False):
+        _enrol(client, operator)
+        _password(client, operator)
+        assert client.get("/me/notices/")["Location"].startswith("/login/?next=")
+        assert client.get("/admin/", follow=True).redirect_chain[-1][0].startswith("/login/")
+        assert client.get("/api/v1/objections/").status_code in (401, 403, 404, 405)
+
+
+def test_the_next_address_must_be_on_this_site(strict: None, client: Client) -> None:
+    operator = OperatorFactory.create()
+    with time_machine.travel(MORNING, tick=False):
+        secret = _enrol(client, operator)
+    with time_machine.travel(MORNING + dt.timedelta(minutes=1), tick=False):
+        _password(client, operator, next_url="https://evil.example/")
+        code = totp.totp(secret, (MORNING + dt.timedelta(minutes=1)).timestamp())
+        assert client.post("/login/verify/", {"code": code})["Location"] == "/"
+
+
+def test_the_centre_resets_an_authenticator_in_the_admin(strict: None, client: Client) -> None:
+    auditor = AuditorFactory.create()
+    with time_machine.travel(MORNING, tick=False):
+        _enrol(client, auditor)
+    device = TotpDevice.objects.get(user=auditor)
+    page = Client()
+    page.force_login(OperatorFactory.create(is_staff=True))
+    response = page.get(f"/admin/accounts/totpdevice/{device.pk}/change/")
+    assert response.status_code == 200
+    assert "密钥" not in response.content.decode()
+    page.post("/admin/accounts/totpdevice/", {"action": "reset_selected", "_selected_action": [device.pk]})
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert AuditEvent.objects.filter(action="accounts.totp.reset").count() == 1
