@@ -1,0 +1,1 @@
+"""The permission matrix: one scene, one persona per role, the expected answer class of every endpoint."""

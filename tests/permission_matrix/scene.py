@@ -1,0 +1,227 @@
+"""One scene for every request of the permission matrix.
+
+An organisation subject with records from one provider, a second subject with a record from
+another provider, an objection forwarded to the provider, a repair application, a sharing
+agreement and an authorisation for one consumer (the second consumer has neither), a written
+authorisation waiting for the centre's check, a self-declaration, a batch and a notice. Each
+persona is signed in once; the tests reuse its session cookie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from pubcredit.accounts.models import Organisation, User
+from pubcredit.accounts.tests.factories import (
+    AuditorFactory,
+    AuthorityFactory,
+    ConsumerClerkFactory,
+    OperatorFactory,
+    ProviderClerkFactory,
+    SubjectAccountFactory,
+)
+from pubcredit.catalog.selectors import catalog_item_get
+from pubcredit.catalog.services import catalog_seed
+from pubcredit.collection.models import Batch, Declaration
+from pubcredit.collection.services.batches import batch_submit_rows
+from pubcredit.collection.services.declarations import declaration_submit
+from pubcredit.collection.tests.test_declarations_fixtures import bz_data
+from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
+from pubcredit.disclosure.services.authorisations import authorisation_grant, authorisation_upload
+from pubcredit.disclosure.services.sharing import sharing_agreement_approve, sharing_agreement_create
+from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.notices.models import Notice
+from pubcredit.objections.models import Objection, ObjectionItem
+from pubcredit.objections.services import objection_check, objection_file
+from pubcredit.records.models import Record
+from pubcredit.records.tests.conftest import cf_data
+from pubcredit.repairs.models import RepairApplication
+from pubcredit.repairs.services import repair_apply
+from pubcredit.subjects.models import Subject
+from pubcredit.subjects.tests.factories import OrgSubjectFactory
+
+TODAY = dt.date(2026, 11, 20)  # a Friday, after the national tiers (2026-04-01)
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PURPOSE = "贷款审批"
+
+# Words that only some roles may ever read; each is written into one object of the scene.
+RESTRICTED_MARK = "非公开处罚内容甲七"  # the restricted record's content
+STATEMENT_MARK = "异议陈述内容乙八"  # the objection's statement
+GROUND_MARK = "修复申请理由丙九"  # the repair application's ground
+
+# The personas of the matrix, in the order of its columns.
+ROLES: tuple[str, ...] = (
+    "public",
+    "subject_own",
+    "subject_other",
+    "provider_own",
+    "provider_other",
+    "consumer_agreed",
+    "consumer_none",
+    "operator",
+    "authority",
+    "auditor",
+)
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class Scene:
+    users: dict[str, User]
+    subject: Subject
+    other_subject: Subject
+    provider: Organisation
+    record: Record  # public bad record of `subject` by `provider`, under objection
+    restricted: Record  # restricted record of `subject`, the authorised item
+    repaired: Record  # the record of the repair application
+    other_record: Record  # a record of `other_subject` by the other provider
+    objection: Objection
+    objection_item: ObjectionItem
+    repair: RepairApplication
+    agreement: SharingAgreement
+    authorisation: Authorisation  # granted online by the subject to the agreed consumer
+    written: Authorisation  # uploaded by the agreed consumer, waiting for the centre's check
+    declaration: Declaration
+    batch: Batch
+    notice: Notice  # a notice to the subject's account
+    sessions: dict[str, str] = field(default_factory=dict)
+    # One client for every request: a new client loads the middleware again (WhiteNoise then
+    # scans the static files), which would cost more than the requests themselves.
+    browser: Client = field(default_factory=Client)
+
+    def client(self, role: str) -> Client:
+        """The client with no cookie but the session of `role` (none for "public")."""
+        self.browser.cookies = SimpleCookie()
+        if role != "public":
+            self.browser.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        return self.browser
+
+
+def _sign_in(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def build_scene() -> Scene:
+    """Build the scene through the services, as the platform's users would (call with the clock at TODAY)."""
+    catalog_seed()
+    own = SubjectAccountFactory.create()
+    other = SubjectAccountFactory.create()
+    provider_own = ProviderClerkFactory.create()
+    provider_other = ProviderClerkFactory.create()
+    consumer_agreed = ConsumerClerkFactory.create()
+    consumer_none = ConsumerClerkFactory.create()
+    operator = OperatorFactory.create()
+    authority = AuthorityFactory.create()
+    auditor = AuditorFactory.create()
+    users = {
+        "subject_own": own,
+        "subject_other": other,
+        "provider_own": provider_own,
+        "provider_other": provider_other,
+        "consumer_agreed": consumer_agreed,
+        "consumer_none": consumer_none,
+        "operator": operator,
+        "authority": authority,
+        "auditor": auditor,
+    }
+    subject, other_subject = own.subject, other.subject
+    provider = provider_own.organisation
+    assert subject is not None and other_subject is not None and provider is not None
+    assert consumer_agreed.organisation is not None
+
+    record = make_record(subject, by=provider, tier="general", decided_on=dt.date(2026, 6, 1))
+    repaired = make_record(subject, by=provider, tier="general", decided_on=dt.date(2026, 6, 15))
+    restricted = make_record(
+        subject,
+        by=provider,
+        openness="restricted",
+        decided_on=dt.date(2026, 5, 1),
+        data={"CF_XDR_MC": subject.name, "CF_NR": RESTRICTED_MARK},
+    )
+    other_record = make_record(
+        other_subject, by=provider_other.organisation, tier="general", decided_on=dt.date(2026, 6, 1)
+    )
+
+    objection = objection_file(
+        actor=own, records=[record], ground="error", statement=STATEMENT_MARK, evidence=[pdf("撤销决定.pdf")]
+    )
+    objection = objection_check(actor=operator, objection=objection)
+    objection_item = objection.items.get()
+    repair = repair_apply(
+        actor=own, record=repaired, ground=GROUND_MARK, commitment_signed=True, proofs=[pdf("缴款凭证.pdf")]
+    )
+    agreement = sharing_agreement_create(
+        actor=operator,
+        consumer=consumer_agreed.organisation,
+        item_codes=[record.item_code],
+        purpose="行政审批",
+        legal_basis="《西安市社会信用条例》",
+        valid_from=TODAY,
+        valid_until=TODAY + dt.timedelta(days=365),
+    )
+    agreement = sharing_agreement_approve(actor=authority, agreement=agreement)
+    authorisation = authorisation_grant(
+        actor=own,
+        requester_organisation=consumer_agreed.organisation,
+        item_codes=[restricted.item_code],
+        purpose=PURPOSE,
+        valid_from=TODAY,
+        valid_until=TODAY + dt.timedelta(days=30),
+    )
+    written = authorisation_upload(
+        actor=consumer_agreed,
+        subject=subject,
+        item_codes=[restricted.item_code],
+        purpose=PURPOSE,
+        valid_from=TODAY,
+        valid_until=TODAY + dt.timedelta(days=60),
+        document=pdf("书面授权书.pdf"),
+    )
+    declaration = declaration_submit(
+        actor=own,
+        item=catalog_item_get("BZ"),
+        data=bz_data(),
+        decided_on=dt.date(2026, 3, 15),
+        attachments=[pdf("证书.pdf")],
+    )
+    batch = batch_submit_rows(
+        actor=provider_own,
+        provider=provider,
+        item_code="CF",
+        rows=[cf_data(OrgSubjectFactory.build(), wsh="西市监罚〔2026〕1号")],
+        ref="B-MATRIX-1",
+    ).batch
+    notice = Notice.objects.filter(recipient=own).order_by("id").first()
+    assert notice is not None, "the scene should have sent the subject at least one notice"
+    scene = Scene(
+        users=users,
+        subject=subject,
+        other_subject=other_subject,
+        provider=provider,
+        record=record,
+        restricted=restricted,
+        repaired=repaired,
+        other_record=other_record,
+        objection=objection,
+        objection_item=objection_item,
+        repair=repair,
+        agreement=agreement,
+        authorisation=authorisation,
+        written=written,
+        declaration=declaration,
+        batch=batch,
+        notice=notice,
+    )
+    scene.sessions = {role: _sign_in(user) for role, user in users.items()}
+    return scene
