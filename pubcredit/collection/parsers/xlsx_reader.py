@@ -45,6 +45,9 @@ _CORRUPT: tuple[type[BaseException], ...] = (
     OSError,
     SyntaxError,
 )
+# Excel's own limit; a row numbered beyond it is forged, and openpyxl would hand out every empty
+# row before it (a 1 KB file declaring row 2,000,000,000 would keep a worker busy for hours).
+MAX_ROWS = 1_048_576
 _ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
@@ -137,6 +140,14 @@ def _with_error_cells(row: Row, headers: list[str], texts: list[str]) -> Row:
     return Row(row.number, values, row.problems + extra)
 
 
+def _check_row_number(number: int) -> None:
+    if number > MAX_ROWS:
+        raise FileRejected(
+            f"Excel 文件的第一个工作表超过 {MAX_ROWS} 行（Excel 的最大行数），文件已损坏或被篡改，不予接收",
+            row=number,
+        )
+
+
 def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None) -> TableReader:
     """Open the first sheet of an XLSX; headers are the first non-blank row, rows come on iteration."""
     check_zip(source, limits or ZipLimits())
@@ -154,6 +165,7 @@ def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None
         header_row = 0
         raw_header: list[str] = []
         for number, values in source_rows:
+            _check_row_number(number)
             texts = [cell_text(v) for v in values]
             if any(t.strip() for t in texts):
                 header_row, raw_header = number, texts
@@ -171,6 +183,7 @@ def read_xlsx(source: str | Path | IO[bytes], *, limits: ZipLimits | None = None
     def rows() -> Iterator[Row]:
         try:
             for number, values in source_rows:
+                _check_row_number(number)
                 texts = [cell_text(v) for v in values]
                 row = build_row(number, headers, texts)
                 if row is None:

@@ -387,6 +387,51 @@ def test_a_bomb_that_lies_about_its_size_is_refused_without_inflating_it() -> No
     assert outcome[0] == "refused" and CJK.search(outcome[1])
 
 
+def _sheet_of(body: bytes) -> bytes:
+    return _zip_with_sheet(lambda zf: zf.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD + body + _SHEET_TAIL))
+
+
+@pytest.mark.parametrize("row", [2**31 - 1])
+def test_a_row_numbered_beyond_excel_s_limit_is_refused_in_bounded_time(row: int) -> None:
+    """openpyxl hands out every empty row before a declared row number: a tiny forged file must not
+    keep a worker busy (row 20,000,000 took over a minute before the limit)."""
+    data = _sheet_of(f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>x</t></is></c></row>'.encode())
+    assert len(data) < 10_000
+    with within(10):
+        outcome = outcome_of_xlsx(data)
+    assert outcome[0] == "refused" and "1048576 行" in outcome[1]
+
+
+def test_the_last_row_excel_allows_is_read() -> None:
+    row = 1_048_576
+    data = _sheet_of(f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>x</t></is></c></row>'.encode())
+    with within(20):
+        outcome = outcome_of_xlsx(data)
+    assert outcome == ("read", ["名称"], [(row, ["x"], [])])
+
+
+@pytest.mark.parametrize(
+    ("cell", "verdict"),
+    [
+        (b'<c r="A2" t="n"><v>1e400</v></c>', "read"),
+        (b'<c r="A2" t="str"><f>1+1</f><v>=HYPERLINK("x")</v></c>', "read"),
+        (b'<c r="A2" t="e"><v>#REF!</v></c>', "read"),
+        (b'<c r="A2" t="s"><v>99999</v></c>', "refused"),
+        (b'<c r="ZZZZ2" t="inlineStr"><is><t>x</t></is></c>', "refused"),
+        (b'<c r="A2" t="d"><v>99999-01-01</v></c>', "refused"),
+        (b'<c r="A2"><v>NaN</v></c>', "refused"),
+    ],
+)
+def test_forged_cells_are_read_with_their_problem_or_refused(cell: bytes, verdict: str) -> None:
+    outcome = outcome_of_xlsx(_sheet_of(b'<row r="2">' + cell + b"</row>"))
+    assert outcome[0] == verdict, outcome
+    assert_clear(outcome)
+    if verdict == "read":
+        [(number, cells, problems)] = outcome[2]
+        assert number == 2 and (problems or cells == ["Infinity"])
+        assert not any(c.startswith("=") for c in cells)
+
+
 def test_many_small_rows_under_the_limits_are_read_in_bounded_time() -> None:
     rows = [["名称", "金额"]] + [[f"公司{i}", i] for i in range(20_000)]
     data = _xlsx(rows)
