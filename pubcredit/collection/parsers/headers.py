@@ -90,6 +90,15 @@ def map_headers(headers: Sequence[str], field_set: FieldSet) -> HeaderMap:
             )
             continue
         if _nfkc(header) in _CONSENT_REF_KEYS and spec is None:
+            if result.consent_ref_column is not None:
+                result.problems.append(
+                    ColumnProblem(
+                        header,
+                        "duplicate",
+                        f"列“{header}”与列“{result.consent_ref_column}”都是{CONSENT_REF_HEADERS[1]}列，请只保留一列",
+                    )
+                )
+                continue
             result.consent_ref_column = header
             continue
         if spec is None:

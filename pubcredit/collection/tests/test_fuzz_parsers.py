@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from pubcredit.collection.parsers import FileRejected, open_table, read_csv
+from pubcredit.collection.parsers import FileRejected, map_headers, open_table, read_csv
 from pubcredit.collection.parsers.cell_rows import csv_cells, open_cells, xlsx_cells
 from pubcredit.collection.parsers.csv_reader import MAX_LINE_CHARS
+from pubcredit.collection.parsers.table import normalise_headers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Every refusal must say in Chinese what is wrong.
@@ -459,3 +460,33 @@ def test_the_screening_expression_agrees_with_the_cell_check() -> None:
         data = ("a,b\n1," + '"' + value.replace('"', '""') + '"\n').encode()
         same_verdict(outcome_of_csv_cells(data), outcome_of_read_csv(data))
     assert codecs.BOM_UTF8  # the BOM case above is inside a cell, not the file's own BOM
+
+
+# --- column mapping -------------------------------------------------------------------------------
+
+_header_pool = st.sampled_from(
+    ["CF_XDR_MC", "行政相对人名称", "cf_wsh", "ＣＦ＿ＷＳＨ", "授权书编号", "consent_ref", "宗教信仰", "病历", "x"]
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_header_pool | st.text(min_size=1, max_size=8), max_size=8))
+def test_any_header_row_is_mapped_or_each_bad_column_named(cf_set: Any, raw: list[str]) -> None:
+    try:
+        headers = normalise_headers(raw, 1)
+    except FileRejected as exc:
+        assert CJK.search(exc.message)
+        return
+    mapped = map_headers(headers, cf_set)
+    assert set(mapped.columns) <= set(headers)
+    for problem in mapped.problems:
+        assert CJK.search(problem.message)
+    named = {p.column for p in mapped.problems} | set(mapped.columns) | {mapped.consent_ref_column}
+    assert set(headers) <= named
+
+
+def test_two_consent_reference_columns_are_refused_naming_both(cf_set: Any) -> None:
+    mapped = map_headers(["CF_XDR_MC", "授权书编号", "consent_ref"], cf_set)
+    assert mapped.consent_ref_column == "授权书编号"
+    assert [(p.column, p.kind) for p in mapped.problems if p.kind == "duplicate"] == [("consent_ref", "duplicate")]
+    assert any("“consent_ref”与列“授权书编号”" in p.message for p in mapped.problems)
