@@ -26,7 +26,7 @@ from openpyxl import Workbook
 
 from pubcredit.collection.parsers import FileRejected, map_headers, open_table, read_csv
 from pubcredit.collection.parsers.cell_rows import csv_cells, open_cells, xlsx_cells
-from pubcredit.collection.parsers.csv_reader import MAX_LINE_CHARS
+from pubcredit.collection.parsers.csv_reader import MAX_LINE_CHARS, PREFIX_BYTES
 from pubcredit.collection.parsers.table import normalise_headers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -490,3 +490,19 @@ def test_two_consent_reference_columns_are_refused_naming_both(cf_set: Any) -> N
     assert mapped.consent_ref_column == "授权书编号"
     assert [(p.column, p.kind) for p in mapped.problems if p.kind == "duplicate"] == [("consent_ref", "duplicate")]
     assert any("“consent_ref”与列“授权书编号”" in p.message for p in mapped.problems)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+@pytest.mark.parametrize("shift", [0, 1, 2, 3])
+def test_a_character_split_by_the_prefix_or_a_read_boundary_is_decoded(encoding: str, shift: int) -> None:
+    """The encoding is guessed on the first 64 KiB and the fast reader reads 1 MiB at a time: a
+    multi-byte character cut by either boundary is still one character."""
+    head = "名称\n".encode(encoding)
+    for boundary in (PREFIX_BYTES, 1024 * 1024):
+        lines = (boundary - len(head)) // 1000 - 1
+        before = head + (b"y" * 999 + b"\n") * lines
+        cell = "x" * (boundary - len(before) - shift) + "中文𠀀" * 4
+        data = before + cell.encode(encoding) + b"\n"
+        outcome = outcome_of_csv_cells(data)
+        assert outcome == outcome_of_read_csv(data)
+        assert outcome[0] == "read" and len(outcome[2]) == lines + 1 and outcome[2][-1][1] == [cell]
