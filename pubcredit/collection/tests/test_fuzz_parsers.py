@@ -34,12 +34,16 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+class TookTooLong(BaseException):
+    """Not an OSError like TimeoutError: the readers turn OSError into a refusal, hiding a hang."""
+
+
 @contextlib.contextmanager
 def within(seconds: float) -> Iterator[None]:
     """Fail instead of hanging: the reader must answer within `seconds`."""
 
     def expired(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"no answer within {seconds} s")
+        raise TookTooLong(f"no answer within {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
