@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pubcredit.accounts.actors import Actor, actor_may
@@ -48,36 +49,34 @@ def login_lock_check(username: str) -> None:
 
 
 def login_failure_record(username: str, *, client: str = "") -> datetime | None:
-    """Count one failure; when it is the N-th in a row, lock the name and return until when."""
+    """Count one failure; when it is the N-th in a row, lock the name and return until when.
+
+    The count is raised by one UPDATE, which takes the row's write lock first on every backend,
+    so failures racing each other are all counted and only one of them locks and audits.
+    """
     key = username_key(username)
     if not key:
         return None
     now = timezone.now()
     limit: int = settings.PUBCREDIT_LOGIN_MAX_FAILURES
+    LoginThrottle.objects.get_or_create(username_key=key)
     with transaction.atomic():
-        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username_key=key)
+        unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+        LoginThrottle.objects.filter(unlocked, username_key=key).update(failures=F("failures") + 1, last_failure_at=now)
+        throttle = LoginThrottle.objects.select_for_update().get(username_key=key)
         if throttle.locked_until is not None and throttle.locked_until > now:
             return throttle.locked_until
-        throttle.failures += 1
-        throttle.last_failure_at = now
         if throttle.failures < limit:
-            throttle.save(update_fields=["failures", "last_failure_at"])
             return None
-        throttle.locked_until = now + timedelta(minutes=settings.PUBCREDIT_LOGIN_LOCK_MINUTES)
-        failures, throttle.failures = throttle.failures, 0
-        throttle.save(update_fields=["failures", "last_failure_at", "locked_until"])
+        until = now + timedelta(minutes=settings.PUBCREDIT_LOGIN_LOCK_MINUTES)
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=until)
         audit_record(
             actor=None,
             action="accounts.login.lock",
             target=throttle,
-            data={
-                "username": key,
-                "failures": failures,
-                "locked_until": throttle.locked_until.isoformat(),
-                "client": client,
-            },
+            data={"username": key, "failures": throttle.failures, "locked_until": until.isoformat(), "client": client},
         )
-        return throttle.locked_until
+        return until
 
 
 def login_success_record(username: str) -> None:
