@@ -42,6 +42,7 @@ from tests.permission_matrix.scene import (
     ROLES,
     STATEMENT_MARK,
     TODAY,
+    TOKEN_ROLES,
     Scene,
     build_scene,
 )
@@ -63,8 +64,9 @@ def _cases() -> Iterator[object]:
         variants = [endpoint]
         if endpoint.kind == "page" and endpoint.key in POST:
             variants.append(Endpoint(endpoint.key, "POST", endpoint.route, "page", endpoint.params))
+        roles = ROLES + TOKEN_ROLES if endpoint.kind == "api" else ROLES
         for variant in variants:
-            for role in ROLES:
+            for role in roles:
                 marks = []
                 reason = XFAIL.get((variant.method, variant.key, role))
                 if reason:
@@ -118,15 +120,17 @@ def _path(endpoint: Endpoint, scene: Scene) -> str:
     return endpoint.path(ARGS[endpoint.key](scene))
 
 
-def _send(client: Client, endpoint: Endpoint, path: str, scene: Scene) -> Response:
+def _send(client: Client, endpoint: Endpoint, path: str, scene: Scene, role: str) -> Response:
     """GET, or POST with the minimal body of BODIES (the permission check must be reached: the API
     parses the body before the service refuses), else an empty one."""
+    headers = scene.headers(role)
     if endpoint.method == "GET":
-        return client.get(path)
+        return client.get(path, headers=headers)
     body = BODIES[endpoint.key](scene) if endpoint.key in BODIES else {}
     if endpoint.kind == "api" and not endpoint.form:
-        return client.post(path, data=json.dumps(body, ensure_ascii=False), content_type="application/json")
-    return client.post(path, data=body)
+        data = json.dumps(body, ensure_ascii=False)
+        return client.post(path, data=data, content_type="application/json", headers=headers)
+    return client.post(path, data=body, headers=headers)
 
 
 def _assert_no_leak(endpoint: Endpoint, role: str, path: str, response: Response) -> None:
@@ -158,7 +162,9 @@ def test_every_endpoint_has_an_entry() -> None:
     stale = sorted((set(GET) | set(POST) | set(ARGS)) - keys)
     assert not stale, f"entries for endpoints that no longer exist: {stale}"
     for method, key, role in XFAIL:
-        assert key in keys and role in ROLES, f"expected failure for an unknown cell {(method, key, role)}"
+        assert key in keys and role in ROLES + TOKEN_ROLES, (
+            f"expected failure for an unknown cell {(method, key, role)}"
+        )
 
 
 def test_a_405_cell_has_a_post_entry() -> None:
@@ -173,7 +179,7 @@ def test_a_405_cell_has_a_post_entry() -> None:
 def test_answer(endpoint: Endpoint, role: str, scene: Scene) -> None:
     table = GET if endpoint.method == "GET" else POST
     path = _path(endpoint, scene)
-    response = _send(scene.client(role), endpoint, path, scene)
+    response = _send(scene.client(role), endpoint, path, scene, role)
     observed = classify(response)
     if endpoint.method == "POST" and observed == "ok" and response.status_code == 302 and _error_messages(response):
         observed = "flash"

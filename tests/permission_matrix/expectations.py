@@ -6,15 +6,16 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.permission_matrix.scene import GROUND_MARK, PDF, RESTRICTED_MARK, ROLES, STATEMENT_MARK, Scene
+from tests.permission_matrix.scene import GROUND_MARK, PDF, RESTRICTED_MARK, ROLES, STATEMENT_MARK, TOKEN_ROLES, Scene
 
 Cells = dict[str, str]
 
 
 def cells(default: str, **roles: str) -> Cells:
-    unknown = set(roles) - set(ROLES)
+    """Every role's class: `default` unless named. Token roles count for API operations only."""
+    unknown = set(roles) - set(ROLES + TOKEN_ROLES)
     assert not unknown, f"unknown roles {sorted(unknown)}"
-    return {role: roles.get(role, default) for role in ROLES}
+    return {role: roles.get(role, default) for role in ROLES + TOKEN_ROLES}
 
 
 # GET: the answer class for each role. Pages check the role first (403) and hide what belongs to
@@ -28,17 +29,45 @@ GET: dict[str, Cells] = {
     "pubcredit_catalog_api_catalog_list": cells("ok"),
     "pubcredit_catalog_api_catalog_detail": cells("ok"),
     "pubcredit_catalog_api_catalog_versions": cells("ok"),
-    "pubcredit_collection_api_list_batches": cells("ok", public="deny"),
+    "pubcredit_collection_api_list_batches": cells(
+        "ok", public="deny", consumer_agreed_token="deny", consumer_none_token="deny", operator_token="deny"
+    ),
     "pubcredit_collection_api_detail": cells(
-        "hide", public="deny", provider_own="ok", operator="ok", authority="ok", auditor="ok"
+        "hide",
+        public="deny",
+        provider_own="ok",
+        operator="ok",
+        authority="ok",
+        auditor="ok",
+        provider_own_token="ok",
+        consumer_agreed_token="deny",
+        consumer_none_token="deny",
+        operator_token="deny",
     ),
     "pubcredit_subjects_api_search": cells("ok"),
     "pubcredit_subjects_api_detail": cells("ok"),
     "pubcredit_objections_api_objection_read": cells(
-        "ok", public="deny", subject_other="hide", provider_other="hide", consumer_agreed="hide", consumer_none="hide"
+        "hide",
+        public="deny",
+        subject_own="ok",
+        provider_own="ok",
+        operator="ok",
+        authority="ok",
+        auditor="ok",
+        provider_own_token="deny",
+        provider_other_token="deny",
     ),
     "pubcredit_repairs_api_detail": cells(
-        "ok", public="deny", subject_other="hide", provider_other="hide", consumer_agreed="hide", consumer_none="hide"
+        "ok",
+        public="deny",
+        subject_other="hide",
+        provider_other="hide",
+        consumer_agreed="hide",
+        consumer_none="hide",
+        provider_other_token="hide",
+        consumer_agreed_token="deny",
+        consumer_none_token="deny",
+        operator_token="deny",
     ),
     "api:api-root": cells("hide"),
     "collection:batch_upload": cells("deny", public="login", provider_own="ok", provider_other="ok"),
@@ -126,18 +155,29 @@ GET: dict[str, Cells] = {
 # POST: "deny" where the role must be refused (401/403/404 or the sign-in redirect), "any" where
 # it may act (then only no 5xx is asserted: the minimal body may still be refused as invalid).
 POST: dict[str, Cells] = {
-    "pubcredit_collection_api_submit": cells("deny", provider_own="any", provider_other="any"),
-    "pubcredit_collection_api_submit_file": cells("deny", provider_own="any", provider_other="any"),
-    "pubcredit_records_api_correct": cells("deny", provider_own="any"),
-    "pubcredit_records_api_withdraw": cells("deny", provider_own="any"),
-    "pubcredit_subjects_api_register": cells("deny", provider_own="any", provider_other="any", operator="any"),
-    "pubcredit_disclosure_api_access_authorised_query_view": cells("deny"),
-    "pubcredit_disclosure_api_access_sharing_query_view": cells("deny"),
-    "pubcredit_disclosure_api_access_sharing_batch_view": cells("deny"),
+    "pubcredit_collection_api_submit": cells(
+        "deny", provider_own="any", provider_other="any", provider_own_token="any", provider_other_token="any"
+    ),
+    "pubcredit_collection_api_submit_file": cells(
+        "deny", provider_own="any", provider_other="any", provider_own_token="any", provider_other_token="any"
+    ),
+    "pubcredit_records_api_correct": cells("deny", provider_own="any", provider_own_token="any"),
+    "pubcredit_records_api_withdraw": cells("deny", provider_own="any", provider_own_token="any"),
+    "pubcredit_subjects_api_register": cells(
+        "deny",
+        provider_own="any",
+        provider_other="any",
+        operator="any",
+        provider_own_token="any",
+        provider_other_token="any",
+    ),
+    "pubcredit_disclosure_api_access_authorised_query_view": cells("deny", consumer_agreed_token="any"),
+    "pubcredit_disclosure_api_access_sharing_query_view": cells("deny", consumer_agreed_token="any"),
+    "pubcredit_disclosure_api_access_sharing_batch_view": cells("deny", consumer_agreed_token="any"),
     "pubcredit_objections_api_objection_create": cells("deny", subject_own="any", subject_other="any"),
-    "pubcredit_objections_api_objection_item_answer": cells("deny", provider_own="any"),
+    "pubcredit_objections_api_objection_item_answer": cells("deny", provider_own="any", provider_own_token="any"),
     "pubcredit_repairs_api_apply": cells("deny", subject_own="any"),
-    "pubcredit_repairs_api_decide": cells("deny", provider_own="any"),
+    "pubcredit_repairs_api_decide": cells("deny", provider_own="any", provider_own_token="any"),
     "collection:batch_upload": cells("deny", provider_own="any", provider_other="any"),
     "collection:declaration_new": cells("deny", subject_own="any", subject_other="any"),
     "collection:declaration_approve": cells("deny", operator="any"),
@@ -171,10 +211,13 @@ POST: dict[str, Cells] = {
 # Words of the scene that only these roles may read on any page or API answer. The authority and
 # auditors oversee every objection and repair application (objections/selectors.py:26 sees_all,
 # repairs/selectors.py:54 user_oversees_repairs), so they read statements and grounds; nobody but
-# the subject, its provider and the centre reads a restricted record on a page (authorised
-# consumers get it only through the token API).
+# the subject, its provider and the centre reads a restricted record on a page; the authorised
+# consumer gets it only through its token client (authorised query, sharing).
 MARKS: dict[str, tuple[str, set[str]]] = {
-    RESTRICTED_MARK: ("the restricted record's content", {"subject_own", "provider_own", "operator"}),
+    RESTRICTED_MARK: (
+        "the restricted record's content",
+        {"subject_own", "provider_own", "operator", "consumer_agreed_token"},
+    ),
     STATEMENT_MARK: (
         "the objection's statement",
         {"subject_own", "provider_own", "operator", "authority", "auditor"},

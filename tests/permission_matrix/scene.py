@@ -19,6 +19,7 @@ from django.test import Client
 
 from pubcredit.accounts.models import Organisation, User
 from pubcredit.accounts.tests.factories import (
+    ApiClientFactory,
     AuditorFactory,
     AuthorityFactory,
     ConsumerClerkFactory,
@@ -68,6 +69,14 @@ ROLES: tuple[str, ...] = (
     "authority",
     "auditor",
 )
+# API clients of the same organisations, asked only by the API operations (tokens open no page).
+TOKEN_ROLES: tuple[str, ...] = (
+    "provider_own_token",  # the owning provider's system: collect
+    "provider_other_token",  # the other provider's system: collect
+    "consumer_agreed_token",  # the agreed consumer's system: query and share
+    "consumer_none_token",  # the other consumer's system: query and share
+    "operator_token",  # the credit centre's own system: query
+)
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -94,16 +103,21 @@ class Scene:
     batch: Batch
     notice: Notice  # a notice to the subject's account
     sessions: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
     # scans the static files), which would cost more than the requests themselves.
     browser: Client = field(default_factory=Client)
 
     def client(self, role: str) -> Client:
-        """The client with no cookie but the session of `role` (none for "public")."""
+        """The client with no cookie but the session of `role` (none for "public" and tokens)."""
         self.browser.cookies = SimpleCookie()
-        if role != "public":
+        if role in self.sessions:
             self.browser.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
         return self.browser
+
+    def headers(self, role: str) -> dict[str, str]:
+        """The bearer token of a token role; nothing for a session role."""
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role in self.tokens else {}
 
 
 def _sign_in(user: User) -> str:
@@ -224,4 +238,15 @@ def build_scene() -> Scene:
         notice=notice,
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
+    clients = {
+        "provider_own_token": (provider, ["collect"]),
+        "provider_other_token": (provider_other.organisation, ["collect"]),
+        "consumer_agreed_token": (consumer_agreed.organisation, ["query", "share"]),
+        "consumer_none_token": (consumer_none.organisation, ["query", "share"]),
+        "operator_token": (operator.organisation, ["query"]),
+    }
+    scene.tokens = {
+        role: ApiClientFactory.create(organisation=organisation, scopes=scopes).plain_token
+        for role, (organisation, scopes) in clients.items()
+    }
     return scene
