@@ -269,3 +269,27 @@ def test_the_centre_resets_an_authenticator_in_the_admin(strict: None, client: C
     device.refresh_from_db()
     assert not device.confirmed
     assert AuditEvent.objects.filter(action="accounts.totp.reset").count() == 1
+
+
+def test_each_step_gets_a_new_session_key(strict: None, client: Client) -> None:
+    operator = OperatorFactory.create()
+    with time_machine.travel(MORNING, tick=False):
+        secret = _enrol(client, operator)
+    with time_machine.travel(MORNING + dt.timedelta(minutes=1), tick=False):
+        client.get("/login/")
+        before = client.session.session_key
+        _password(client, operator)
+        pending = client.session.session_key
+        client.post("/login/verify/", {"code": totp.totp(secret, (MORNING + dt.timedelta(minutes=1)).timestamp())})
+        assert len({before, pending, client.session.session_key}) == 3
+
+
+def test_the_second_step_forms_need_the_csrf_token(strict: None) -> None:
+    operator = OperatorFactory.create()
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/login/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"username": operator.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    assert browser.post("/login/", data)["Location"] == "/login/enrol/"
+    assert browser.post("/login/enrol/", {"code": "123456"}).status_code == 403
+    assert browser.post("/login/verify/", {"code": "123456"}).status_code == 403
