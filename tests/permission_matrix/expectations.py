@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.permission_matrix.scene import GROUND_MARK, PDF, RESTRICTED_MARK, ROLES, STATEMENT_MARK, TOKEN_ROLES, Scene
+from tests.permission_matrix.scene import (
+    GROUND_MARK,
+    PDF,
+    PERSON_ID,
+    RESTRICTED_MARK,
+    ROLES,
+    STATEMENT_MARK,
+    TOKEN_ROLES,
+    Scene,
+)
 
 Cells = dict[str, str]
 
@@ -222,6 +231,7 @@ MARKS: dict[str, tuple[str, set[str]]] = {
         "the objection's statement",
         {"subject_own", "provider_own", "operator", "authority", "auditor"},
     ),
+    PERSON_ID: ("a person's full ID number", set()),
     GROUND_MARK: (
         "the repair application's ground",
         {"subject_own", "provider_own", "operator", "authority", "auditor"},

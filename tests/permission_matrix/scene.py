@@ -1,10 +1,11 @@
 """One scene for every request of the permission matrix.
 
 An organisation subject with records from one provider, a second subject with a record from
-another provider, an objection forwarded to the provider, a repair application, a sharing
-agreement and an authorisation for one consumer (the second consumer has neither), a written
-authorisation waiting for the centre's check, a self-declaration, a batch and a notice. Each
-persona is signed in once; the tests reuse its session cookie.
+another provider, a person with a record from the first provider, an objection forwarded to the
+provider, a repair application, a sharing agreement and an authorisation for one consumer (the
+second consumer has neither), a written authorisation waiting for the centre's check, a
+self-declaration, a batch and a notice. Each persona is signed in once, each API client has its
+token; the tests reuse them.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from pubcredit.records.tests.conftest import cf_data
 from pubcredit.repairs.models import RepairApplication
 from pubcredit.repairs.services import repair_apply
 from pubcredit.subjects.models import Subject
-from pubcredit.subjects.tests.factories import OrgSubjectFactory
+from pubcredit.subjects.tests.factories import OrgSubjectFactory, PersonSubjectFactory, make_id_number
 
 TODAY = dt.date(2026, 11, 20)  # a Friday, after the national tiers (2026-04-01)
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -55,6 +56,7 @@ PURPOSE = "贷款审批"
 RESTRICTED_MARK = "非公开处罚内容甲七"  # the restricted record's content
 STATEMENT_MARK = "异议陈述内容乙八"  # the objection's statement
 GROUND_MARK = "修复申请理由丙九"  # the repair application's ground
+PERSON_ID = make_id_number(424_242, region="610113")  # a person's ID number: shown masked, if at all
 
 # The personas of the matrix, in the order of its columns.
 ROLES: tuple[str, ...] = (
@@ -163,6 +165,8 @@ def build_scene() -> Scene:
         decided_on=dt.date(2026, 5, 1),
         data={"CF_XDR_MC": subject.name, "CF_NR": RESTRICTED_MARK},
     )
+    person = PersonSubjectFactory.create(plain_id_number=PERSON_ID)
+    make_record(person, by=provider, tier="general", decided_on=dt.date(2026, 6, 1))
     other_record = make_record(
         other_subject, by=provider_other.organisation, tier="general", decided_on=dt.date(2026, 6, 1)
     )
