@@ -239,3 +239,23 @@ def test_the_leak_probes_are_seen_by_an_entitled_role(url: str, role: str, mark:
     endpoint = next(e for e in PLATFORM if e.key == url)
     response = scene.client(role).get(_path(endpoint, scene))
     assert response.status_code == 200 and mark in response.content.decode()
+
+
+def _hiding() -> Iterator[object]:
+    for endpoint in PLATFORM:
+        cells = GET.get(endpoint.key, {})
+        if endpoint.method == "GET" and endpoint.params and "hide" in cells.values():
+            yield pytest.param(endpoint, id=endpoint.test_id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", list(_hiding()))
+def test_hiding_does_not_tell_whether_the_object_exists(endpoint: Endpoint, scene: Scene) -> None:
+    """Where a role gets 404 for someone else's object, it gets the same 404 for a number that does
+    not exist: the answer never tells whether the object is there."""
+    kwargs = {name: 10**9 if isinstance(value, int) else value for name, value in ARGS[endpoint.key](scene).items()}
+    path = endpoint.path(kwargs)
+    for role, expected in GET[endpoint.key].items():
+        if expected == "hide" and (role in ROLES or endpoint.kind == "api"):
+            response = scene.client(role).get(path, headers=scene.headers(role))
+            assert classify(response) == "hide", f"GET {path} as {role}: {response.status_code}"
