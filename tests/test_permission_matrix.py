@@ -259,3 +259,18 @@ def test_hiding_does_not_tell_whether_the_object_exists(endpoint: Endpoint, scen
         if expected == "hide" and (role in ROLES or endpoint.kind == "api"):
             response = scene.client(role).get(path, headers=scene.headers(role))
             assert classify(response) == "hide", f"GET {path} as {role}: {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_a_superuser_gets_no_server_error_anywhere(scene: Scene) -> None:
+    """A superuser passes every role check without an organisation or a subject: no page may assume one."""
+    client = Client()
+    client.force_login(SuperuserFactory.create())
+    failures = []
+    for endpoint in PLATFORM:
+        if endpoint.method == "GET":
+            path = _path(endpoint, scene)
+            response = client.get(path)
+            if response.status_code >= 500:
+                failures.append(f"GET {path}: {response.status_code}")
+    assert not failures, failures
