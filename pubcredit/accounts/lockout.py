@@ -97,3 +97,19 @@ def login_unlock(*, actor: Actor, throttle: LoginThrottle) -> LoginThrottle:
         )
     throttle.refresh_from_db()
     return throttle
+
+
+STALE_AFTER = timedelta(days=1)
+
+
+def login_throttles_purge() -> int:
+    """Forget names whose last failure is a day old and that are not locked.
+
+    Guessed names would otherwise pile up for ever; a day-old count is too old to matter, so
+    the daily job keeps the table to the names tried in the last day.
+    """
+    now = timezone.now()
+    unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    stale = Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=now - STALE_AFTER)
+    deleted, _ = LoginThrottle.objects.filter(unlocked, stale).delete()
+    return deleted

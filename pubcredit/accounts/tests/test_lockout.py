@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,3 +135,30 @@ def test_the_centre_lifts_a_lock_in_the_admin_audited(client: Client) -> None:
     assert throttle.locked_until is None and throttle.failures == 0
     assert AuditEvent.objects.filter(action="accounts.login.unlock").count() == 1
     assert client.post("/login/", {"username": clerk.username, "password": PASSWORD}).status_code == 302
+
+
+def test_the_daily_purge_forgets_day_old_counts_but_keeps_locks(settings: Any) -> None:
+    settings.PUBCREDIT_LOGIN_LOCK_MINUTES = 48 * 60
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from pubcredit.accounts.lockout import login_failure_record
+
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        login_failure_record("typo-name")
+        for _ in range(5):
+            login_failure_record("attacked-name")
+        traveller.move_to(MORNING + dt.timedelta(minutes=10))
+        login_failure_record("recent-name")
+        out = StringIO()
+        call_command("accounts", "purge-login-failures", stdout=out)
+        assert "forgotten: 0" in out.getvalue()
+
+        traveller.move_to(MORNING + dt.timedelta(days=1, minutes=5))
+        call_command("accounts", "purge-login-failures", stdout=out)
+        names = set(LoginThrottle.objects.values_list("username_key", flat=True))
+        assert names == {"recent-name", "attacked-name"}  # still locked until the day after
+        traveller.move_to(MORNING + dt.timedelta(days=2, minutes=1))
+        call_command("accounts", "purge-login-failures", stdout=StringIO())
+        assert not LoginThrottle.objects.exists()
