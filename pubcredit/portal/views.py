@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -161,8 +162,8 @@ class LoginView(auth_views.LoginView):
         if step == Step.GRACE and deadline is not None:
             messages.warning(
                 self.request,
-                f"请于{timezone.localtime(deadline):%Y-%m-%d %H:%M}前绑定动态口令（第二重身份验证），"
-                "逾期后须先绑定才能登录。",
+                f"请于{timezone.localtime(deadline):%Y-%m-%d %H:%M}前绑定动态口令（第二重身份验证，"
+                f"绑定页面：{reverse('portal:login_enrol')}），逾期后须先绑定才能登录。",
             )
         return HttpResponseRedirect(self.get_success_url())
 
