@@ -203,7 +203,7 @@ POST: dict[str, Cells] = {
     "access:agreement_end": cells("deny", operator="any", authority="any"),
     "notices:open": cells("deny", subject_own="any"),
     "notices:read_all": cells("any", public="deny"),
-    "my_record:hide": cells("deny", subject_own="any"),  # refusals: see XFAIL
+    "my_record:hide": cells("deny", subject_own="any"),
     "objections:new": cells("deny", subject_own="any", subject_other="any"),
     "objections:counter_entry": cells("deny", operator="any"),
     "objections:check": cells("deny", operator="any"),
@@ -347,11 +347,4 @@ ADMIN_ARGS: dict[str, str] = {"app_label": "accounts", "url": "nothing-here"}
 
 # Cells where the platform does not answer as the design requires; strict, so a fix fails the
 # test until the cell leaves this table. (method, endpoint key, role) -> what to fix where.
-_HIDE_REFUSAL = (
-    "pubcredit/disclosure/views/records.py:90 (hide_record) catches the PermissionDenied of "
-    "hide_request_create with DomainError and answers 302 with an error message instead of 403/404; "
-    "404 for a missing record against 302 for another subject's record also tells whether a record number exists"
-)
-XFAIL: dict[tuple[str, str, str], str] = {
-    ("POST", "my_record:hide", role): _HIDE_REFUSAL for role in ROLES if role not in ("public", "subject_own")
-}
+XFAIL: dict[tuple[str, str, str], str] = {}

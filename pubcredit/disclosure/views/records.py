@@ -87,6 +87,9 @@ def hide_record(request: HttpRequest, record_id: int) -> HttpResponse:
         raise Http404("未找到该信用记录")
     try:
         hide_request = hide_request_create(actor=request.user, record=record)
+    except PermissionDenied as exc:
+        # Another subject's record answers like a missing one: a record number tells nothing.
+        raise Http404("未找到该信用记录") from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
