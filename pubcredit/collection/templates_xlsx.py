@@ -95,7 +95,7 @@ def build_template(item_fields: list[dict[str, Any]], item_name: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     guide = wb.create_sheet("填写说明")
-    guide.append([f"{item_name} 数据上传模板"])
+    guide.append([escape_for_spreadsheet(f"{item_name} 数据上传模板")])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append(["请在“数据”工作表第 2 行起逐行填写，表头不要改动；本工作表不会被读取。"])
     guide.append([])
@@ -107,11 +107,11 @@ def build_template(item_fields: list[dict[str, Any]], item_name: str) -> bytes:
         guide.append(
             [
                 escape_for_spreadsheet(spec.label),
-                spec.name,
+                escape_for_spreadsheet(spec.name),
                 FIELD_TYPES[spec.type],
                 _requirement(spec),
-                "、".join(spec.choices),
-                _example(spec),
+                escape_for_spreadsheet("、".join(spec.choices)),
+                escape_for_spreadsheet(_example(spec)),
             ]
         )
     for letter, width in zip("ABCDEF", (30, 20, 16, 24, 40, 24), strict=True):

@@ -99,10 +99,6 @@ def test_every_seeded_template_holds_no_formula(code: str) -> None:
     assert_no_live_formula(build_template(item["fields"], item["name"]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates_xlsx writes the item name into the guide sheet's A1 without escape_for_spreadsheet",
-)
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点击")', "@SUM(1)"])
 def test_an_item_name_starting_with_a_formula_character_is_escaped(name: str) -> None:
     fields = [{"name": "F0", "label": "名称", "type": "string"}]
