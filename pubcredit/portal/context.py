@@ -68,6 +68,8 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             links.append(("信用修复待办", reverse("repairs:queue")))
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("信用修复总览", reverse("repairs:overview")))
+        if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
+            links.append(("动态口令", reverse("portal:login_enrol")))
         unread = notices_unread_count(user)
         links.append((f"站内消息（{unread}）" if unread else "站内消息", reverse("notices:inbox")))
     return {"workspace_links": list(dict.fromkeys(links))}
