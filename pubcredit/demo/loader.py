@@ -24,7 +24,7 @@ from pubcredit.core.audit import audit_record
 from pubcredit.demo import city, identities
 from pubcredit.demo.plan import ITEM_PLAN, PER_SUBJECT_ITEMS
 from pubcredit.demo.reporting import demo_reporting
-from pubcredit.demo.values import DepartmentFacts, SubjectFacts, field_value
+from pubcredit.demo.values import DepartmentFacts, SubjectFacts, record_values
 from pubcredit.policy import get_policy
 from pubcredit.records.models import Record
 from pubcredit.records.services import RecordInput, records_bulk_create
@@ -137,19 +137,15 @@ def _rows_by_provider(
         decided_on = _decision_date(rng, today)
         source_ref = f"{dept.short_name}〔{decided_on.year}〕{code}{counters[(provider_short, code)]:06d}号"
         dept_facts = DepartmentFacts(dept.name, dept.uscc or "")
-        data = {}
-        for spec in item.fields:
-            value = field_value(
-                spec,
-                rng=rng,
-                subject=facts,
-                department=dept_facts,
-                source_ref=source_ref,
-                decided_on=decided_on,
-                today=today,
-            )
-            if value is not None:
-                data[spec["name"]] = value
+        data = record_values(
+            item.fields,
+            rng=rng,
+            subject=facts,
+            department=dept_facts,
+            source_ref=source_ref,
+            decided_on=decided_on,
+            today=today,
+        )
         tier = end_date = None
         if item.kind == "bad":
             tier = rng.choices([t for t, _ in TIERS], weights=[w for _, w in TIERS])[0]

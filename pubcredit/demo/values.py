@@ -100,3 +100,30 @@ def field_value(
     text = f"{label}（演示）"
     max_length = spec.get("max_length")
     return text[:max_length] if max_length else text
+
+
+def record_values(
+    fields: list[dict[str, Any]],
+    *,
+    rng: random.Random,
+    subject: SubjectFacts,
+    department: DepartmentFacts,
+    source_ref: str,
+    decided_on: date,
+    today: date,
+) -> dict[str, Any]:
+    """A record's data for a catalogue item's fields, optional ones sometimes left out."""
+    data = {}
+    for spec in fields:
+        value = field_value(
+            spec,
+            rng=rng,
+            subject=subject,
+            department=department,
+            source_ref=source_ref,
+            decided_on=decided_on,
+            today=today,
+        )
+        if value is not None:
+            data[spec["name"]] = value
+    return data

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pubcredit.accounts.models import User
 from pubcredit.catalog.selectors import catalog_item_get
-from pubcredit.demo.values import DepartmentFacts, SubjectFacts, field_value
+from pubcredit.demo.values import DepartmentFacts, SubjectFacts, record_values
 from pubcredit.objections.models import Objection
 from pubcredit.objections.services import objection_file
 from pubcredit.records.models import Record, RecordStatus
@@ -38,20 +38,15 @@ def _penalty(clerk: User, company: User) -> Record:
     source_ref = f"市监罚〔{decided_on.year}〕演示第1号"
     department = DepartmentFacts(clerk.organisation.name, clerk.organisation.uscc or "")
     facts = SubjectFacts(subject.kind, subject.name, subject.uscc, None)
-    rng = random.Random(7)
-    data = {}
-    for spec in item.fields:
-        value = field_value(
-            spec,
-            rng=rng,
-            subject=facts,
-            department=department,
-            source_ref=source_ref,
-            decided_on=decided_on,
-            today=timezone.localdate(),
-        )
-        if value is not None:
-            data[spec["name"]] = value
+    data = record_values(
+        item.fields,
+        rng=random.Random(7),
+        subject=facts,
+        department=department,
+        source_ref=source_ref,
+        decided_on=decided_on,
+        today=timezone.localdate(),
+    )
     return record_create(
         actor=clerk,
         provider=clerk.organisation,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.records.rules import TIERS, PolicyReader, add_months
+from pubcredit.records.rules import period_start as record_period_start
 
 OPEN_PUBLIC = "public"
 OPEN_RESTRICTED = "restricted"
@@ -129,9 +130,7 @@ def _fact(key: str, value: object, text: str) -> Reason:
 
 def period_start(facts: RecordFacts, policy: PolicyReader) -> dt.date:
     """The day the period counts from under the pack (`disclosure.period_start`)."""
-    if policy.param("disclosure.period_start").value == "end_date" and facts.end_date is not None:
-        return facts.end_date
-    return facts.decided_on
+    return record_period_start(policy, facts.decided_on, facts.end_date)
 
 
 def public_end(facts: RecordFacts, policy: PolicyReader) -> tuple[dt.date | None, Reason]:

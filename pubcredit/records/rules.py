@@ -94,6 +94,14 @@ def tiers_in_force(policy: PolicyReader) -> bool:
     return any(policy.param(key).value is not None for key in TIER_KEYS)
 
 
+def period_start(policy: PolicyReader, decided_on: dt.date, end_date: dt.date | None) -> dt.date:
+    """The day a record's periods count from under the pack (`disclosure.period_start`): the end
+    of the act where the pack says so and the record has one, else the decision day."""
+    if policy.param("disclosure.period_start").value == "end_date" and end_date is not None:
+        return end_date
+    return decided_on
+
+
 def disclosure_period(
     *,
     item: PeriodItem,
@@ -125,9 +133,7 @@ def disclosure_period(
     years, years_basis = _cite(policy, "disclosure.person_purge_after_years")
     if subject_kind != "person" or not isinstance(years, int) or isinstance(years, bool):
         return period
-    start_rule = policy.param("disclosure.period_start").value
-    start = end_date if start_rule == "end_date" and end_date is not None else decided_on
-    limit = add_months(start, 12 * years)
+    limit = add_months(period_start(policy, decided_on, end_date), 12 * years)
     if period.retention_ends_on is not None and period.retention_ends_on <= limit:
         return period
     ends_on = limit if period.ends_on is None else min(period.ends_on, limit)

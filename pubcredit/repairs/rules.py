@@ -16,13 +16,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pubcredit.records.rules import TIERS, PolicyReader, add_months
+from pubcredit.records.rules import period_start as record_period_start
 
 DECIDED_BY_KEY = "repair.decided_by"
 DECISION_WD_KEY = "repair.decision_wd"
 AFTER_REPAIR_KEY = "repair.after_repair"
 EXCLUDED_KEY = "repair.excluded"
 AFTER_MIN_KEY = "repair.after_tier_min_period"
-PERIOD_START_KEY = "disclosure.period_start"
 PLATFORM_DEFAULT = "平台默认"
 
 #: The commitment the subject signs by ticking the box; stored on the application as signed.
@@ -92,9 +92,7 @@ def local_article(policy: PolicyReader) -> str:
 
 def period_start(facts: RepairFacts, policy: PolicyReader) -> dt.date:
     """The day the publicity period counts from (`disclosure.period_start`), as for disclosure."""
-    if policy.param(PERIOD_START_KEY).value == "end_date" and facts.end_date is not None:
-        return facts.end_date
-    return facts.decided_on
+    return record_period_start(policy, facts.decided_on, facts.end_date)
 
 
 def minimum_period_end(facts: RepairFacts, policy: PolicyReader) -> tuple[dt.date | None, str, str]:
