@@ -78,10 +78,17 @@ def actor_label(actor: Actor) -> str:
     return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "匿名用户"
 
 
+def subject_account_id(actor: Actor) -> int | None:
+    """The subject an actor acts for as that subject's own active account (信用主体), else None."""
+    if isinstance(actor, User) and actor.is_active and actor.subject_id is not None and actor.has_role(Role.SUBJECT):
+        return actor.subject_id
+    return None
+
+
 def require_subject_account(actor: Actor, *, refused: str) -> tuple[User, int]:
     """The active account of a credit subject (信用主体) acting for itself, and the subject's id;
     `refused` ends the Chinese refusal for anyone else (what they may not do, and the article)."""
-    subject_id = actor.subject_id if isinstance(actor, User) else None
-    if not isinstance(actor, User) or not actor.is_active or subject_id is None or not actor.has_role(Role.SUBJECT):
+    subject_id = subject_account_id(actor)
+    if subject_id is None or not isinstance(actor, User):
         raise PermissionDenied(f"“{actor_label(actor)}”不是信用主体的账号，{refused}")
     return actor, subject_id

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
-from pubcredit.accounts.actors import Actor, actor_may, is_superuser
-from pubcredit.accounts.models import User
+from pubcredit.accounts.actors import Actor, actor_may, is_superuser, subject_account_id
 from pubcredit.core.errors import NotFound
 from pubcredit.core.roles import Role
 from pubcredit.objections.models import (
@@ -34,10 +33,8 @@ def provider_organisation(user: Viewer) -> int | None:
     return None
 
 
-def subject_of(user: Viewer) -> int | None:
-    if isinstance(user, User) and user.is_active and user.subject_id is not None and user.has_role(Role.SUBJECT):
-        return user.subject_id
-    return None
+#: The subject whose objections a signed-in subject account files and follows, if any.
+subject_of = subject_account_id
 
 
 def objections_visible_to(user: Viewer) -> QuerySet[Objection]:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pubcredit.accounts.actors import actor_may, is_superuser
+from pubcredit.accounts.actors import actor_may, is_superuser, subject_account_id
 from pubcredit.accounts.models import ApiClient, User
 from pubcredit.core.errors import NotFound
 from pubcredit.core.roles import Role
@@ -26,11 +26,8 @@ from pubcredit.repairs.rules import Eligibility, RepairFacts, repair_eligibility
 _OVERSIGHT = (Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR)
 
 
-def user_applies_for(user: Any) -> int | None:
-    """The subject a signed-in subject account may apply for, if any."""
-    if isinstance(user, User) and user.is_active and user.subject_id is not None and user.has_role(Role.SUBJECT):
-        return user.subject_id
-    return None
+#: The subject a signed-in subject account may apply for, if any.
+user_applies_for = subject_account_id
 
 
 def user_decides_for(actor: Any) -> int | None:
