@@ -44,9 +44,12 @@ def _register_routers() -> None:
     from pubcredit.collection.api import router as batches_router
     from pubcredit.disclosure.api.access import authorised_router, sharing_router
     from pubcredit.disclosure.api.records import router as disclosure_records_router
+    from pubcredit.lists.api import router as lists_router
+    from pubcredit.measures.api import checks_router, measures_router
     from pubcredit.objections.api import router as objections_router
     from pubcredit.records.api import router as records_router
     from pubcredit.repairs.api import router as repairs_router
+    from pubcredit.screening.api import router as screening_router
     from pubcredit.subjects.api import router as subjects_router
 
     # The public record look-up first: it is the most requested path, and URL resolution tries
@@ -60,6 +63,10 @@ def _register_routers() -> None:
     api.add_router("/v1/sharing", sharing_router)
     api.add_router("/v1/objections", objections_router)
     api.add_router("/v1/repairs", repairs_router)
+    api.add_router("/v1/lists", lists_router)
+    api.add_router("/v1/measures", measures_router)
+    api.add_router("/v1/checks", checks_router)
+    api.add_router("/v1/screenings", screening_router)
 
 
 _register_routers()

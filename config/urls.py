@@ -15,6 +15,9 @@ urlpatterns = [
     path("me/", include("pubcredit.disclosure.views.record_urls")),
     path("objections/", include("pubcredit.objections.urls")),
     path("repairs/", include("pubcredit.repairs.urls")),
+    path("lists/", include("pubcredit.lists.urls")),
+    path("measures/", include("pubcredit.measures.urls")),
+    path("screening/", include("pubcredit.screening.urls")),
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]
