@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("collection/", include("pubcredit.collection.urls")),
     path("disclosure/access/", include("pubcredit.disclosure.access_urls")),
+    path("disclosure/staff/", include("pubcredit.disclosure.views.staff_urls")),
     path("me/notices/", include("pubcredit.notices.urls")),
     path("me/", include("pubcredit.disclosure.views.record_urls")),
     path("objections/", include("pubcredit.objections.urls")),

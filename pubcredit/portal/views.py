@@ -35,10 +35,10 @@ from pubcredit.catalog.rules import INFO_CLASSES
 from pubcredit.catalog.selectors import catalog_item_get, catalog_items_published
 from pubcredit.core.client_address import client_address
 from pubcredit.core.errors import DomainError, NotFound
-from pubcredit.disclosure.rules import DISCLOSED
 from pubcredit.disclosure.selectors.records import group_disclosed, records_disclosed
-from pubcredit.disclosure.services.record_views import is_staff_viewer, record_staff_view
+from pubcredit.disclosure.services.record_views import is_staff_viewer
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
+from pubcredit.disclosure.views.records import staff_record_panel
 from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.ratelimit import search_rate_check, search_rate_refused
@@ -111,10 +111,8 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
     public = records_disclosed(viewer=PUBLIC_VIEWER, subject=subject)
     context: dict[str, Any] = {"subject": subject, "groups": group_disclosed(public, public=True)}
     if is_staff_viewer(request.user):
-        # Operators see why each record is or is not public; the look at withheld ones is logged.
-        staff = record_staff_view(actor=request.user, subject=subject, include_withheld=True)
-        withheld = [entry for entry in staff if entry.decision.state != DISCLOSED]
-        context |= {"explain": True, "withheld_groups": group_disclosed(withheld, public=False)}
+        # Operators state a reason, then see why each record is or is not public; the look is logged.
+        context |= staff_record_panel(request, subject)
     return render(request, "portal/subject_detail.html", context)
 
 

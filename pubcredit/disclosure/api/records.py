@@ -2,6 +2,10 @@
 
 Both answers go through the disclosure decision; the public one costs one query whatever the
 number of records (the subject with its records, their catalogue versions and holds).
+
+`?explain=1` is the credit centre's view: every record of the organisation, withheld ones
+included, each with its state and the reasons. It needs a stated `reason` (with `reason_kind`),
+written to the query log as the look's purpose (西安 第三十八条, 元宝山 第二十七条).
 """
 
 from __future__ import annotations
@@ -14,14 +18,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
 
+from pubcredit.accounts.actors import Actor
 from pubcredit.accounts.auth import ApiTokenAuth, SessionOrTokenAuth
 from pubcredit.accounts.services import AuthenticationFailed
 from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.disclosure.api.schemas import SubjectRecordOut
 from pubcredit.disclosure.selectors.records import Disclosed, ShownField, group_disclosed, public_record_by_uscc
-from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query
+from pubcredit.disclosure.services.record_views import is_staff_viewer, record_self_query, record_staff_view
+from pubcredit.disclosure.staff_reasons import REASON_KINDS, staff_reason_clean
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject, SubjectKind
+from pubcredit.subjects.selectors import subject_find_by_uscc
 
 router = Router(tags=["信用记录披露"])
 
@@ -89,28 +96,60 @@ def _field(shown: ShownField) -> dict[str, Any]:
     return {"name": shown.name, "label": shown.label, "value": shown.value}
 
 
-def _may_explain(request: HttpRequest) -> bool:
-    """Operators (session, or a credit-centre client's token with the query scope) may ask for explain."""
+def _staff_actor(request: HttpRequest) -> Actor:
+    """The operator asking for explain (session, or a credit-centre client's token with the query
+    scope), or None for anyone else."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return is_staff_viewer(user)
+        return user if is_staff_viewer(user) else None
     if request.headers.get("Authorization"):
         try:
             client = ApiTokenAuth(scope="query")(request)
         except (AuthenticationFailed, PermissionDenied):
-            return False
-        return is_staff_viewer(client)
-    return False
+            return None
+        return client if is_staff_viewer(client) else None
+    return None
 
 
-@router.get("/subjects/{uscc}/record", response=SubjectRecordOut, summary="组织的公开信用记录（按性质和类别分组）")
-def public_record(request: HttpRequest, uscc: str, explain: bool = False) -> HttpResponse:
-    if explain and not _may_explain(request):
-        raise PermissionDenied("仅信用中心工作人员可查看判断依据（explain）", field="explain")
+_REASON_KIND_HELP = "、".join(f"{code}（{label}）" for code, label in REASON_KINDS.items())
+
+
+@router.get(
+    "/subjects/{uscc}/record",
+    response=SubjectRecordOut,
+    summary="组织的公开信用记录（按性质和类别分组）",
+    description=(
+        "公众可见的信用记录。信用中心工作人员可加 explain=1 查看全部记录（含未公开记录）及判断依据，"
+        "须同时说明查询事由：reason（至少 4 个字）和 reason_kind（"
+        + _REASON_KIND_HELP
+        + "，默认 other）；本次查看连同事由记入查询日志（西安 第三十八条，元宝山 第二十七条）。"
+    ),
+)
+def public_record(
+    request: HttpRequest,
+    uscc: str,
+    explain: bool = False,
+    reason: str | None = None,
+    reason_kind: str = "other",
+) -> HttpResponse:
+    if explain:
+        return _staff_record(request, uscc, reason=reason, reason_kind=reason_kind)
     subject, disclosed = public_record_by_uscc(uscc)
     if subject is None or subject.kind != SubjectKind.ORG:
         raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
-    return _json(_body(subject, disclosed, public=True, explain=explain))
+    return _json(_body(subject, disclosed, public=True, explain=False))
+
+
+def _staff_record(request: HttpRequest, uscc: str, *, reason: str | None, reason_kind: str) -> HttpResponse:
+    actor = _staff_actor(request)
+    if actor is None:
+        raise PermissionDenied("仅信用中心工作人员可查看判断依据（explain）", field="explain")
+    stated = staff_reason_clean(reason_kind, reason)
+    subject = subject_find_by_uscc(uscc)
+    if subject is None or subject.kind != SubjectKind.ORG:
+        raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
+    disclosed = record_staff_view(actor=actor, subject=subject, reason=stated, include_withheld=True)
+    return _json(_body(subject, disclosed, public=False, explain=True))
 
 
 @router.get(

@@ -11,11 +11,13 @@ import datetime as dt
 
 from pubcredit.accounts.actors import Actor, actor_may, actor_user_and_label, is_superuser
 from pubcredit.accounts.models import ApiClient
+from pubcredit.core.audit import audit_text
 from pubcredit.core.errors import PermissionDenied
 from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.records import Disclosed, records_disclosed
 from pubcredit.disclosure.services.charges import query_charge_assess
 from pubcredit.disclosure.services.query_log import query_log_write
+from pubcredit.disclosure.staff_reasons import StaffReason
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.subjects.models import Subject
 from pubcredit.subjects.selectors import subject_find_by_uscc
@@ -71,12 +73,20 @@ def record_self_query(
 
 
 def record_staff_view(
-    *, actor: Actor, subject: Subject, include_withheld: bool = False, on: dt.date | None = None
+    *,
+    actor: Actor,
+    subject: Subject,
+    reason: StaffReason,
+    include_withheld: bool = False,
+    on: dt.date | None = None,
 ) -> list[Disclosed]:
-    """A credit-centre staff member's view with explain; logged like any other query."""
+    """A credit-centre staff member's view with explain, for a stated reason; logged like any other
+    query, the reason as its purpose (西安 第三十八条, 元宝山 第二十七条: staff queries follow set
+    permissions and procedures)."""
     if not is_staff_viewer(actor):
         raise PermissionDenied("仅信用中心工作人员可查看全部记录及判断依据")
-    viewer = _viewer(actor, ViewerKind.OPERATOR, subject, "信用中心工作查看")
+    # An ID number typed into the reason is masked before it reaches the log.
+    viewer = _viewer(actor, ViewerKind.OPERATOR, subject, audit_text(reason.purpose))
     disclosed = records_disclosed(viewer=viewer, subject=subject, on=on, include_withheld=include_withheld)
     query_log_write(viewer=viewer, subject=subject, item_codes=[d.record.item_code for d in disclosed])
     return disclosed

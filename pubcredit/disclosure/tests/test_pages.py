@@ -21,16 +21,21 @@ def test_public_page_shows_public_records_grouped_and_not_restricted(today, comp
     assert "data-explain" not in html and not QueryLogEntry.objects.exists()
 
 
-def test_operator_sees_explain_and_withheld_records_and_the_look_is_logged(today, company):
+def test_operator_states_a_reason_then_sees_explain_and_withheld_records_logged(today, company):
     make_record(company)
     make_record(company, openness="restricted", data={"CF_NR": "内部核查结论"})
     operator = OperatorFactory.create()
     browser = Client()
     browser.force_login(operator)
     html = browser.get(f"/subjects/{company.pk}/").content.decode()
+    assert "data-staff-reason-form" in html and "内部核查结论" not in html and "data-explain" not in html
+    assert not QueryLogEntry.objects.exists()
+    reason = {"reason_kind": "objection", "reason": "核对异议 12 号"}
+    browser.post(f"/disclosure/staff/subjects/{company.pk}/reason/", reason)
+    html = browser.get(f"/subjects/{company.pk}/").content.decode()
     assert "data-explain" in html and "data-staff-panel" in html and "内部核查结论" in html
     entry = QueryLogEntry.objects.get()
-    assert (entry.viewer_kind, entry.user_id) == ("operator", operator.pk)
+    assert (entry.viewer_kind, entry.user_id, entry.purpose) == ("operator", operator.pk, "异议核查：核对异议 12 号")
 
 
 def test_my_record_shows_non_public_records_versions_and_logs(today):

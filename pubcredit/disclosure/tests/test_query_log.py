@@ -17,6 +17,7 @@ from pubcredit.disclosure.models.query_log import QueryLogEntry
 from pubcredit.disclosure.selectors.query_log import query_log_for_subject, query_log_visible_to
 from pubcredit.disclosure.services.query_log import query_log_purge, query_log_write
 from pubcredit.disclosure.services.record_views import record_staff_view
+from pubcredit.disclosure.staff_reasons import StaffReason
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 
@@ -64,10 +65,10 @@ def test_subject_sees_who_looked_and_why_including_staff(today, company):
     query_log_write(viewer=_bank(), subject=company, item_codes=["CF"])
     query_log_write(viewer=_bank(), subject=other, item_codes=["CF"])
     operator = OperatorFactory.create()
-    record_staff_view(actor=operator, subject=company)
+    record_staff_view(actor=operator, subject=company, reason=StaffReason("complaint", "核查投诉（投诉 7 号）"))
     entries = query_log_for_subject(company)
     assert [(e.viewer_kind, e.purpose) for e in entries] == [
-        ("operator", "信用中心工作查看"),
+        ("operator", "投诉处理：核查投诉（投诉 7 号）"),
         ("authorised", "贷款审查"),
     ]
 
