@@ -55,6 +55,7 @@ from pubcredit.objections.models import (
 )
 from pubcredit.objections.selectors import objections_visible_to
 from pubcredit.objections.workflow import require_transition
+from pubcredit.ops.faults import fault_point
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Annotation, AnnotationKind, Record, RecordStatus
 from pubcredit.records.rules import add_months
@@ -702,6 +703,7 @@ def objection_answer(
             f"异议 {objection.number} 待告知申请人",
             f"各信息项均已处理，请于 {_day(objection.notice_due_on)} 前书面告知申请人{_notice_basis(notice)}。",
         )
+    fault_point("objection.answer.before_commit")
     return item
 
 

@@ -36,6 +36,7 @@ from pubcredit.collection.services.reporting import reporting_duty_mark_reported
 from pubcredit.core.audit import audit_digest, audit_record, audit_text
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
+from pubcredit.ops.faults import fault_point
 from pubcredit.policy import get_policy
 from pubcredit.records.permissions import require_may_submit
 from pubcredit.records.rules import TIERS, add_months
@@ -265,6 +266,7 @@ def _submit(
             )
             _audit(actor, "collection.batch.accept", batch, item, result.first_record, result.last_record)
             reporting_duty_mark_reported(provider=submission.provider, item_code=item.code, on=today)
+            fault_point("batch.before_commit")
             return batch
     except FileRejected as exc:
         problems = [RowProblem(exc.row, "file", None, exc.message)]

@@ -35,6 +35,7 @@ from django.utils import timezone
 from pubcredit.core.audit import audit_record
 from pubcredit.disclosure.models.outcomes import HideMode, HideRequest, HideState, Tombstone
 from pubcredit.notices.services import notices_send, organisation_staff
+from pubcredit.ops.faults import fault_point
 from pubcredit.policy import Policy, get_policy
 from pubcredit.records.models import Record, RecordStatus, RecordVersion
 
@@ -149,6 +150,7 @@ def _archive(day: dt.date, now: Any, *, kinds: str, budget: _Budget) -> tuple[in
                     orgs += cursor.rowcount
                 else:
                     persons += cursor.rowcount
+        fault_point("sweep.archive.after_chunk")
     return orgs, persons
 
 
@@ -163,6 +165,7 @@ def _purge(where: str, params: list[Any], *, now: Any, reason: str, article: str
     with transaction.atomic(), connection.cursor() as cursor:
         purged_ids = _ids_in(f"SELECT id FROM {_RECORD} WHERE {kept}", "record_id")
         cursor.execute(f"UPDATE {_VERSION} SET data = '{{}}' WHERE {purged_ids}", params)
+        fault_point("sweep.purge.mid_transaction")
         cursor.execute(
             f"INSERT INTO {_TOMBSTONE} (record_id, item_code, subject_kind, reason, article, pack, purged_at) "
             f"SELECT id, item_code, subject_kind, %s, %s, %s, %s FROM {_RECORD} WHERE {kept}",

@@ -1,0 +1,169 @@
+"""A process killed (SIGKILL) in the middle of a batch, an objection step or the expiry sweep leaves
+nothing half-done, and the same action run again completes exactly once.
+
+Each test runs the real command (`pubcredit batch load`, `pubcredit disclosure sweep`) or the
+driver (`tests/reliability/driver.py`, which calls the service) in a child process with
+PUBCREDIT_FAULT_AT naming a fault point (pubcredit/ops/faults.py), then reads the database.
+They run on SQLite, and on PostgreSQL in the pass of the suite that sets
+PUBCREDIT_TEST_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.support import Database, audit_intact, copy_of, killed, ok, run
+
+SWEEP_DAY = "2040-01-01"  # every period of the demo city has ended by then
+
+
+def _sample_file(db: Database) -> tuple[Path, int]:
+    """The demo's valid 行政处罚 file (written by `pubcredit demo accounts`) and its number of rows."""
+    path = db.var_dir / "demo-files" / "行政处罚-可入库.csv"
+    rows = len(path.read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert rows > 0
+    return path, rows
+
+
+def _statuses(db: Database) -> dict[str, int]:
+    return {status: count for status, count in db.rows("SELECT status, count(*) FROM records_record GROUP BY status")}
+
+
+def _emptied_versions(db: Database) -> int:
+    """Versions whose content a purge emptied (PostgreSQL's jsonb and SQLite's text both spell `{}`)."""
+    cast = "data::text" if db.vendor == "postgresql" else "data"
+    return int(db.scalar(f"SELECT count(*) FROM records_recordversion WHERE {cast} = '{{}}'"))
+
+
+def test_a_batch_killed_before_commit_leaves_nothing_and_lands_once_when_sent_again(db: Database) -> None:
+    path, rows = _sample_file(db)
+    load = ("batch", "load", str(path), "--item", "CF", "--user", "provider")
+    before = db.counts()
+
+    killed(run(db, *load, fault_at="batch.before_commit"))
+    after = db.counts()
+    # The raw upload is stored and committed first on purpose (the evidence of what was sent);
+    # the batch, its records, versions, subjects and audit events were one transaction: gone.
+    raw_kept = after.pop("collection_rawupload")
+    assert raw_kept == before.pop("collection_rawupload") + 1
+    assert after == before
+    audit_intact(db)
+
+    out = ok(run(db, *load))
+    assert f"accepted, {rows} rows, {rows} created" in out
+    landed = db.counts()
+    assert landed["records_record"] == before["records_record"] + rows
+    assert landed["collection_batch"] == before["collection_batch"] + 1
+    assert landed["collection_rawupload"] == raw_kept  # the same content: the kept upload is reused
+
+    again = ok(run(db, *load))
+    assert "already received" in again
+    assert db.counts() == landed
+    audit_intact(db)
+
+
+def test_an_objection_answer_killed_before_commit_is_undone_and_answered_once_on_retry(db: Database) -> None:
+    item_state = "SELECT state, result FROM objections_objectionitem ORDER BY id LIMIT 1"
+    objection_state = "SELECT state FROM objections_objection ORDER BY id LIMIT 1"
+    assert db.rows(item_state) == [("verifying", "")]
+    before = db.counts()
+
+    killed(run(db, "driver", "answer", fault_at="objection.answer.before_commit"))
+    # The correction (a new record version), the lifted hold, the item's result, the notices and
+    # the audit event were written in one transaction: none of them stayed.
+    assert db.counts() == before
+    assert db.rows(item_state) == [("verifying", "")]
+    assert db.scalar(objection_state) == "verifying"
+    audit_intact(db)
+
+    ok(run(db, "driver", "answer"))
+    answered = db.counts()
+    assert db.rows(item_state) == [("done", "corrected")]
+    assert db.scalar(objection_state) == "answered"
+    assert answered["records_recordversion"] == before["records_recordversion"] + 1
+    assert answered["core_auditevent"] > before["core_auditevent"]
+
+    again = run(db, "driver", "answer")
+    assert again.returncode == 3, again.stderr
+    assert "不在待答复状态" in again.stderr
+    assert db.counts() == answered
+    audit_intact(db)
+
+
+def test_a_sweep_killed_inside_a_purge_keeps_every_record_and_purges_once_on_the_next_run(db: Database) -> None:
+    before, statuses, emptied = db.counts(), _statuses(db), _emptied_versions(db)
+    assert "purged" not in statuses
+
+    # The first purge of a run is the (empty) one of due hide requests; the second, persons' records.
+    killed(run(db, "disclosure", "sweep", "--date", SWEEP_DAY, fault_at="sweep.purge.mid_transaction:2"))
+    assert _emptied_versions(db) == emptied  # the versions emptied before the kill were rolled back
+    assert db.counts() == before
+    assert _statuses(db) == statuses
+    audit_intact(db)
+
+    ok(run(db, "disclosure", "sweep", "--date", SWEEP_DAY))
+    swept = _statuses(db)
+    purged = swept.get("purged", 0)
+    assert purged > 0
+    assert int(db.scalar("SELECT count(*) FROM disclosure_tombstone")) == before["disclosure_tombstone"] + purged
+    assert _emptied_versions(db) > emptied
+
+    out = ok(run(db, "disclosure", "sweep", "--date", SWEEP_DAY))
+    assert "0 organisations' records archived, 0 persons' records archived, 0 persons' records purged" in out
+    assert _statuses(db) == swept
+    audit_intact(db)
+
+
+def _swept_in_audit(db: Database) -> int:
+    """Records changed according to the sweep's audit events."""
+    total = 0
+    for (data,) in db.rows("SELECT data FROM core_auditevent WHERE action = 'disclosure.sweep'"):
+        counts = data if isinstance(data, dict) else json.loads(data)
+        total += counts["organisations_archived"] + counts["persons_archived"] + counts["persons_purged"]
+    return total
+
+
+@pytest.fixture
+def killed_between_chunks(db: Database, template: Database, tmp_path: Path) -> Iterator[tuple[Database, Database]]:
+    """`db` swept with windows of 20 records and killed after the second window's commit, and a
+    reference copy of the same city swept in one uninterrupted run."""
+    sweep = ("driver", "sweep", "--date", SWEEP_DAY, "--chunk", "20")
+    killed(run(db, *sweep, fault_at="sweep.archive.after_chunk:2"))
+    reference_copy = copy_of(template, tmp_path / "reference")
+    reference = next(reference_copy)
+    ok(run(reference, *sweep))
+    ok(run(db, *sweep))
+    yield db, reference
+    reference_copy.close()
+
+
+def test_a_sweep_killed_between_chunks_goes_on_where_it_stopped(
+    killed_between_chunks: tuple[Database, Database],
+) -> None:
+    db, reference = killed_between_chunks
+    # Each window is committed on its own: the resumed run did the rest, and the city ends exactly
+    # as after one uninterrupted run.
+    assert _statuses(db) == _statuses(reference)
+    assert db.rows("SELECT id, status FROM records_record ORDER BY id") == reference.rows(
+        "SELECT id, status FROM records_record ORDER BY id"
+    )
+    ok(run(db, "driver", "sweep", "--date", SWEEP_DAY, "--chunk", "20"))
+    assert _statuses(db) == _statuses(reference)
+    audit_intact(db)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the sweep writes one audit event at the end of a run, so the windows a killed run "
+    "committed are in no audit event (pubcredit/disclosure/services/sweep.py)",
+)
+def test_every_record_a_killed_sweep_changed_is_in_the_audit_log(
+    killed_between_chunks: tuple[Database, Database],
+) -> None:
+    db, reference = killed_between_chunks
+    assert _swept_in_audit(reference) > 0
+    assert _swept_in_audit(db) == _swept_in_audit(reference)
