@@ -17,6 +17,7 @@ class ViewerKind(StrEnum):
     SHARING = "sharing"  # a consumer department under a sharing agreement
     PROVIDER = "provider"  # the department that provided the record
     OPERATOR = "operator"  # credit-centre staff
+    CHECK = "check"  # a department's credit check inside its own procedure (no record content)
 
 
 @dataclass(frozen=True)

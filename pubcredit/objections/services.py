@@ -38,6 +38,8 @@ from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.proof_files import proof_files_orphans_delete
 from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.query_log import query_log_recipients
+from pubcredit.lists.models import ExitReason
+from pubcredit.lists.services import entries_exit_for_records
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.objections import rules
 from pubcredit.objections.evidence import STORAGE_DIR, Upload, open_file, read_proofs, store
@@ -214,6 +216,12 @@ def _locked(objection: Objection) -> Objection:
     if found is None:
         raise NotFound(f"未找到异议申请 {objection.pk}")
     return found
+
+
+def _end_list_entries(actor: Actor, objection: Objection, record: Record) -> None:
+    """List entries resting on a record deleted on objection end with it (元宝山方案 五（八）:
+    经核实有误的信息应及时更正或撤销)."""
+    entries_exit_for_records(actor=actor, records=[record], reason=ExitReason.OBJECTION, reference=objection.number)
 
 
 def _hold(actor: Actor, objection: Objection, record: Record, policy: Policy, *, text: str) -> Annotation:
@@ -551,6 +559,7 @@ def objection_check(
             what = "更正"
         else:
             record_withdraw(actor=user, record=item.record, reason=full_reason, platform_error=objection.number)
+            _end_list_entries(user, objection, item.record)
             item.result = ItemResult.PLATFORM_WITHDRAWN
             what = "撤销"
         _lift(user, objection, item.hold_id, f"异议 {objection.number} 已由平台{what}记录")
@@ -658,6 +667,7 @@ def objection_answer(
             record=record,
             reason=f"异议 {objection.number}：无法核实真实性，予以删除（{article}）。{reason}",
         )
+        _end_list_entries(actor, objection, record)
         item.result = ItemResult.UNVERIFIABLE_DELETED
         told = _tell_recipients(objection, record, "删除", today)
     else:

@@ -111,6 +111,10 @@ _SPECS: tuple[KeySpec, ...] = (
     _enum_list("repair.excluded", ("intentional", "severe_list"), "cases repair does not apply to"),
     _bool("repair.after_tier_min_period", "repair only after the tier's minimum publicity period"),
     _bool("repair.stops_sharing", "a granted repair also ends government sharing of the bad record"),
+    # Red and black lists, joint rewards and sanctions.
+    _enum_list("lists.published_kinds", ("red", "black", "watch"), "list kinds whose entries in force are published"),
+    _int("measures.feedback_wd", "working days for an implementing department to feed back on a measure task"),
+    _int("measures.green_channel_clean_years", "straight years without bad records that earn the green channel"),
     # Publication, collection, self-declaration.
     _bool("publication.double_review", "provider and platform both review before publication"),
     _int("collection.dual_publicity_wd", "working days to publish licensing and penalty decisions", nullable=False),

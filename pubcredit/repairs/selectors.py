@@ -17,6 +17,8 @@ from pubcredit.accounts.actors import actor_may, is_superuser, subject_account_i
 from pubcredit.accounts.models import ApiClient, User
 from pubcredit.core.errors import NotFound
 from pubcredit.core.roles import Role
+from pubcredit.lists.models import ListKind
+from pubcredit.lists.selectors import subject_on_list
 from pubcredit.policy import get_policy
 from pubcredit.records.models import AnnotationKind, Record, RecordStatus
 from pubcredit.records.selectors import record_annotations, record_get, records_for_subject
@@ -129,13 +131,9 @@ def repair_proof_get(user: Any, pk: int) -> RepairProof:
 
 
 def subject_on_severe_list(subject_id: int, on: dt.date) -> bool:
-    """Whether the subject is on the severe dishonesty list (严重失信主体名单) on `on`.
-
-    The red and black lists are not built yet, so no subject is on any list and this returns
-    False for every subject. It is the one place the repair eligibility asks (元宝山 第二十九条);
-    once the lists exist it reads their entries in force on `on`.
-    """
-    return False
+    """Whether the subject is on the severe dishonesty list (严重失信主体名单) on `on`: the one
+    place the repair eligibility asks (元宝山 第二十九条)."""
+    return subject_on_list(subject_id, ListKind.BLACK, on=on)
 
 
 def open_application_number(record: Record) -> str | None:

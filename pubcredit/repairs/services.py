@@ -36,6 +36,8 @@ from pubcredit.core.proof_files import (
 )
 from pubcredit.core.roles import Role
 from pubcredit.core.workdays import database_calendar, deadline_after
+from pubcredit.lists.models import ExitReason
+from pubcredit.lists.services import entries_exit_for_records
 from pubcredit.notices.services import notices_send, organisation_staff, role_holders
 from pubcredit.policy import get_policy
 from pubcredit.records.models import AnnotationKind, Record
@@ -251,6 +253,11 @@ def repair_decide(*, actor: Actor, application: RepairApplication, accept: bool,
             workflow=f"repairs.application:{application.number}",
         )
         data |= {"annotation": application.hold_annotation.pk, "after_repair": effect, "article": article}
+        # A list entry resting only on repaired records ends (元宝山方案 五（七）; from 2026-04-01 国办发〔2025〕22号:
+        # 相关失信惩戒措施同时解除).
+        data["list_entries_ended"] = entries_exit_for_records(
+            actor=actor, records=[record], reason=ExitReason.REPAIR, reference=application.number or ""
+        )
     application.state = target
     application.decided_at = timezone.now()
     application.decided_by = user

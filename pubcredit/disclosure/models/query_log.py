@@ -26,6 +26,7 @@ VIEWER_KIND_LABELS = {
     "sharing": "政务共享",
     "provider": "信息提供单位",
     "operator": "信用中心工作人员",
+    "check": "信用核查",
 }
 
 
