@@ -3,4 +3,4 @@
 Importing the modules registers their models with Django; import a model from its own module.
 """
 
-from pubcredit.disclosure.models import access, charges, outcomes, query_log  # noqa: F401
+from pubcredit.disclosure.models import access, charges, export_request, outcomes, query_log  # noqa: F401
