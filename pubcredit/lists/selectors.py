@@ -111,4 +111,7 @@ def list_types_for(actor: Any) -> QuerySet[ListType]:
 
 
 def entries_with_basis_record(record_ids: Sequence[int]) -> QuerySet[ListEntry]:
-    return ListEntry.objects.filter(state=EntryState.IN_FORCE, basis_records__in=list(record_ids)).distinct()
+    """Entries in force resting on any of the records (a subquery, so the rows can be locked)."""
+    through = ListEntry.basis_records.through
+    resting = through.objects.filter(record_id__in=list(record_ids)).values("listentry_id")
+    return ListEntry.objects.filter(state=EntryState.IN_FORCE, pk__in=resting)

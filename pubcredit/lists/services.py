@@ -149,6 +149,12 @@ def list_entry_create(
     entry.save(update_fields=["number"])
     entry.basis_records.set(basis)
     _audit(actor, "lists.entry.create", entry, {"records": [r.pk for r in basis], "ends_on": str(ends_on or "")})
+    notice = f"信用修复告知：{entry.repair_notice}" if entry.repair_notice else ""
+    _tell_subject(
+        entry,
+        f"您已被列入“{list_type.name}”",
+        f"{entry.department.name}依据{entry.decision_number}将您列入“{list_type.name}”（{entry.number}）。{notice}",
+    )
     entry_entered.send(sender=ListEntry, entry=entry)
     return entry
 
