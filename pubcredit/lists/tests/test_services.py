@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from django.test import override_settings
 
-from pubcredit.core.models import AuditEvent
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.models import AuditEvent
 from pubcredit.lists.models import EntryState, ExitReason, ListEntry
 from pubcredit.lists.selectors import list_entries_visible_to, published_entries, subject_on_list
 from pubcredit.lists.services import entries_exit_for_records, list_entries_sweep, list_entry_exit, list_entry_void
