@@ -7,12 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from pubcredit.accounts.actors import actor_label
 from pubcredit.accounts.auth import SessionOrTokenAuth
-from pubcredit.core.errors import NotFound, ValidationFailed
+from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.json_body import parse_json_body
 from pubcredit.lists.models import EntryState, ListEntry, ListType
 from pubcredit.lists.schemas import EntryIn, EntryOut, ExitIn, VoidIn
-from pubcredit.lists.selectors import list_entries_visible_to, list_entry_get, list_types_for
+from pubcredit.lists.selectors import list_entries_visible_to, list_entry_get, list_types_for, user_lists_for
 from pubcredit.lists.services import list_entry_create, list_entry_exit, list_entry_void
 from pubcredit.records.models import Record
 from pubcredit.subjects.selectors import subject_find_by_id_number, subject_find_by_uscc
@@ -71,6 +72,8 @@ def entries(request: HttpRequest, kind: str = "", state: str = "") -> list[dict[
 def create(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, EntryIn)
     actor = request.auth  # type: ignore[attr-defined]
+    if user_lists_for(actor) is None:
+        raise PermissionDenied(f"“{actor_label(actor)}”不是信息提供单位的工作人员，不能认定名单")
     list_type = list_types_for(actor).filter(code=data.list_type).first()
     if list_type is None:
         known = ListType.objects.filter(code=data.list_type).exists()

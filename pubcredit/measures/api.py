@@ -10,11 +10,11 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
-from pubcredit.core.errors import NotFound
+from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.core.json_body import parse_json_body
 from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
 from pubcredit.measures.schemas import CheckFeedbackIn, CheckIn, CheckOut, MeasureOut, TaskFeedbackIn, TaskOut
-from pubcredit.measures.selectors import check_get, task_get, task_queue
+from pubcredit.measures.selectors import check_get, task_get, task_queue, user_department
 from pubcredit.measures.services import check_feedback, credit_check_run, task_feedback
 from pubcredit.subjects.selectors import subject_find_by_id_number, subject_find_by_uscc
 
@@ -74,6 +74,8 @@ def task_out(task: MeasureTask) -> dict[str, Any]:
 )
 def check_run(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, CheckIn)
+    if user_department(request.auth) is None:  # type: ignore[attr-defined]
+        raise PermissionDenied("只有政府部门（信息使用单位或提供单位）可以进行信用核查")
     code = data.subject.strip().upper()
     subject = subject_find_by_uscc(code) or subject_find_by_id_number(code)
     if subject is None:
@@ -129,7 +131,10 @@ def catalogue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @measures_router.get("/tasks", response=list[TaskOut], auth=_AUTH, summary="本部门待反馈的联合奖惩任务")
 def tasks(request: HttpRequest) -> list[dict[str, Any]]:
-    return [task_out(t) for t in task_queue(request.auth).order_by("due_on", "pk")[:PAGE]]  # type: ignore[attr-defined]
+    actor = request.auth  # type: ignore[attr-defined]
+    if user_department(actor) is None and user_department(actor, scope="collect") is None:
+        raise PermissionDenied("只有实施部门（信息提供单位或使用单位）可以查看联合奖惩任务")
+    return [task_out(t) for t in task_queue(actor).order_by("due_on", "pk")[:PAGE]]
 
 
 @measures_router.post(

@@ -78,6 +78,41 @@ GET: dict[str, Cells] = {
         consumer_none_token="deny",
         operator_token="deny",
     ),
+    "pubcredit_lists_api_entries": cells(
+        "ok", public="deny", consumer_agreed_token="deny", consumer_none_token="deny", operator_token="deny"
+    ),
+    "pubcredit_lists_api_detail": cells(
+        "ok", public="deny", consumer_agreed_token="deny", consumer_none_token="deny", operator_token="deny"
+    ),
+    "pubcredit_measures_api_catalogue": cells(
+        "ok",
+        public="deny",
+        provider_own_token="deny",
+        provider_other_token="deny",
+        consumer_none_token="deny",
+        operator_token="deny",
+    ),
+    "pubcredit_measures_api_tasks": cells(
+        "deny",
+        provider_own="ok",
+        provider_other="ok",
+        consumer_agreed="ok",
+        consumer_none="ok",
+        consumer_agreed_token="ok",
+    ),
+    "pubcredit_measures_api_check_read": cells(
+        "hide",
+        public="deny",
+        consumer_agreed="ok",
+        operator="ok",
+        authority="ok",
+        auditor="ok",
+        consumer_agreed_token="ok",
+        provider_own_token="deny",
+        provider_other_token="deny",
+        consumer_none_token="deny",
+        operator_token="deny",
+    ),
     "api:api-root": cells("hide"),
     "collection:batch_upload": cells("deny", public="login", provider_own="ok", provider_other="ok"),
     "collection:batch_detail": cells(
@@ -148,6 +183,24 @@ GET: dict[str, Cells] = {
     "repairs:proof": cells(
         "ok", public="login", subject_other="hide", provider_other="hide", consumer_agreed="hide", consumer_none="hide"
     ),
+    "lists:index": cells(
+        "deny", public="login", provider_own="ok", provider_other="ok", operator="ok", authority="ok", auditor="ok"
+    ),
+    "lists:create": cells("deny", public="login", provider_own="ok", provider_other="ok"),
+    "lists:public": cells("ok"),
+    "lists:detail": cells("ok", public="login"),
+    "lists:exit": cells("method"),
+    "lists:void": cells("method"),
+    "lists:decision": cells("hide", public="login", provider_own="ok", operator="ok", authority="ok", auditor="ok"),
+    "measures:catalogue": cells("ok", public="login"),
+    "measures:queue": cells(
+        "deny", public="login", provider_own="ok", provider_other="ok", consumer_agreed="ok", consumer_none="ok"
+    ),
+    "measures:task-feedback": cells("method"),
+    "measures:loops": cells("ok", public="login", subject_own="deny", subject_other="deny"),
+    "measures:checks": cells("ok", public="login", subject_own="deny", subject_other="deny"),
+    "measures:check": cells("hide", public="login", consumer_agreed="ok", operator="ok", authority="ok", auditor="ok"),
+    "measures:check-feedback": cells("method"),
     "public_lists:index": cells("ok"),
     "public_lists:list": cells("ok"),
     "portal:home": cells("ok"),
@@ -214,6 +267,33 @@ POST: dict[str, Cells] = {
     "repairs:apply": cells("deny", subject_own="any"),
     "repairs:accept": cells("deny", provider_own="any"),
     "repairs:reject": cells("deny", provider_own="any"),
+    "pubcredit_lists_api_create": cells(
+        "deny", provider_own="any", provider_other="any", provider_own_token="any", provider_other_token="any"
+    ),
+    "pubcredit_lists_api_exit_entry": cells(
+        "deny", provider_own="any", operator="any", authority="any", provider_own_token="any"
+    ),
+    "pubcredit_lists_api_void_entry": cells(
+        "deny", provider_own="any", operator="any", authority="any", provider_own_token="any"
+    ),
+    "pubcredit_measures_api_check_run": cells(
+        "deny",
+        provider_own="any",
+        provider_other="any",
+        consumer_agreed="any",
+        consumer_none="any",
+        consumer_agreed_token="any",
+    ),
+    "pubcredit_measures_api_check_feedback_post": cells("deny", consumer_agreed="any", consumer_agreed_token="any"),
+    "pubcredit_measures_api_task_feedback_post": cells("deny", consumer_agreed="any", consumer_agreed_token="any"),
+    "lists:create": cells("deny", provider_own="any", provider_other="any"),
+    "lists:exit": cells("deny", provider_own="any", operator="any", authority="any"),
+    "lists:void": cells("deny", provider_own="any", operator="any", authority="any"),
+    "measures:task-feedback": cells("deny", consumer_agreed="any"),
+    "measures:checks": cells(
+        "deny", provider_own="any", provider_other="any", consumer_agreed="any", consumer_none="any"
+    ),
+    "measures:check-feedback": cells("deny", consumer_agreed="any"),
     "portal:logout": cells("any"),
 }
 
@@ -292,6 +372,24 @@ BODIES: dict[str, Callable[[Scene], dict[str, object]]] = {
     "objections:review": lambda s: {"result": "upheld", "reason": "维持"},
     "repairs:accept": lambda s: {"accept-reason": "符合条件"},
     "repairs:reject": lambda s: {"reject-reason": "不符合条件"},
+    "pubcredit_lists_api_create": lambda s: {
+        "list_type": "severe",
+        "subject": s.other_subject.uscc,
+        "decision_number": "认定〔2026〕9号",
+        "reason": "事由",
+        "decided_on": "2026-11-20",
+        "repair_notice": "可申请修复",
+    },
+    "pubcredit_lists_api_exit_entry": lambda s: {"reason": "withdrawal", "note": "撤销决定"},
+    "pubcredit_lists_api_void_entry": lambda s: {"note": "错误列入"},
+    "pubcredit_measures_api_check_run": lambda s: {"subject": s.subject.uscc, "business_type": "tendering"},
+    "pubcredit_measures_api_check_feedback_post": lambda s: {"outcome": "not_applied", "note": "未实施"},
+    "pubcredit_measures_api_task_feedback_post": lambda s: {"state": "not_applicable", "note": "无相关业务"},
+    "lists:exit": lambda s: {"exit-reason": "withdrawal", "exit-note": "撤销决定"},
+    "lists:void": lambda s: {"void-note": "错误列入"},
+    "measures:task-feedback": lambda s: {"state": "not_applicable", "note": "无相关业务"},
+    "measures:checks": lambda s: {"subject_code": s.subject.uscc, "business_type": "tendering"},
+    "measures:check-feedback": lambda s: {"outcome": "not_applied", "note": "未实施"},
 }
 
 # Path arguments from the scene, by endpoint key: the subject's own objects wherever a path names one.
@@ -340,6 +438,20 @@ ARGS: dict[str, Callable[[Scene], dict[str, object]]] = {
     "repairs:reject": lambda s: {"pk": s.repair.pk},
     "repairs:proof": lambda s: {"pk": s.repair.proofs.get().pk},
     "public_lists:list": lambda s: {"code": s.record.item_code},
+    "pubcredit_lists_api_detail": lambda s: {"entry_id": s.entry.pk},
+    "pubcredit_lists_api_exit_entry": lambda s: {"entry_id": s.entry.pk},
+    "pubcredit_lists_api_void_entry": lambda s: {"entry_id": s.entry.pk},
+    "pubcredit_measures_api_check_read": lambda s: {"number": s.check.number},
+    "pubcredit_measures_api_check_feedback_post": lambda s: {"number": s.check.number},
+    "pubcredit_measures_api_task_feedback_post": lambda s: {"task_id": s.task.pk},
+    "lists:public": lambda s: {"kind": "black"},
+    "lists:detail": lambda s: {"pk": s.entry.pk},
+    "lists:exit": lambda s: {"pk": s.entry.pk},
+    "lists:void": lambda s: {"pk": s.entry.pk},
+    "lists:decision": lambda s: {"pk": s.entry.pk},
+    "measures:task-feedback": lambda s: {"pk": s.task.pk},
+    "measures:check": lambda s: {"number": s.check.number},
+    "measures:check-feedback": lambda s: {"number": s.check.number},
     "portal:subject": lambda s: {"subject_id": s.subject.pk},
     "portal:catalog_item": lambda s: {"code": "CF"},
 }

@@ -38,6 +38,10 @@ from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
 from pubcredit.disclosure.services.authorisations import authorisation_grant, authorisation_upload
 from pubcredit.disclosure.services.sharing import sharing_agreement_approve, sharing_agreement_create
 from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.lists.models import ListEntry, ListType
+from pubcredit.lists.services import list_entry_create
+from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
+from pubcredit.measures.services import credit_check_run
 from pubcredit.notices.models import Notice
 from pubcredit.objections.models import Objection, ObjectionItem
 from pubcredit.objections.services import objection_check, objection_file
@@ -104,6 +108,9 @@ class Scene:
     declaration: Declaration
     batch: Batch
     notice: Notice  # a notice to the subject's account
+    entry: ListEntry  # the subject on the severe dishonesty list by `provider`, with a decision file
+    task: MeasureTask  # B04 of `entry`, implemented by the agreed consumer's department
+    check: CreditCheck  # a credit check of `subject` by the agreed consumer
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
@@ -220,6 +227,20 @@ def build_scene() -> Scene:
         rows=[cf_data(OrgSubjectFactory.build(), wsh="西市监罚〔2026〕1号")],
         ref="B-MATRIX-1",
     ).batch
+    Measure.objects.filter(code="B04").update(department=consumer_agreed.organisation)
+    entry = list_entry_create(
+        actor=provider_own,
+        list_type=ListType.objects.get(code="severe"),
+        subject=subject,
+        decision_number="西市监信认〔2026〕1号",
+        reason="拒不履行行政处罚决定",
+        decided_on=TODAY,
+        repair_notice="履行义务后可申请信用修复",
+        records=[record],
+        decision_file=pdf("认定决定书.pdf"),
+    )
+    task = MeasureTask.objects.get(entry=entry, measure__code="B04")
+    check = credit_check_run(actor=consumer_agreed, subject=subject, business_type="funding")
     notice = Notice.objects.filter(recipient=own).order_by("id").first()
     assert notice is not None, "the scene should have sent the subject at least one notice"
     scene = Scene(
@@ -240,12 +261,15 @@ def build_scene() -> Scene:
         declaration=declaration,
         batch=batch,
         notice=notice,
+        entry=entry,
+        task=task,
+        check=check,
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
     clients = {
         "provider_own_token": (provider, ["collect"]),
         "provider_other_token": (provider_other.organisation, ["collect"]),
-        "consumer_agreed_token": (consumer_agreed.organisation, ["query", "share"]),
+        "consumer_agreed_token": (consumer_agreed.organisation, ["query", "share", "check"]),
         "consumer_none_token": (consumer_none.organisation, ["query", "share"]),
         "operator_token": (operator.organisation, ["query"]),
     }
