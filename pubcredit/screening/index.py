@@ -1,0 +1,348 @@
+"""The candidate index of batch screening: which organisations a typed name may mean.
+
+Comparing every input name with every subject is out of the question (10,000 x 1,000,000). The
+index answers, for one parsed name (`names.parse_name`), a short list of subject ids, which the
+scorer then compares with rapidfuzz:
+
+- the exact core ("华信科技" for "华信（西安）科技有限责任公司" and "西安华信科技有限公司" alike);
+- the core with one character deleted, on both sides (a symmetric one-edit neighbourhood): a
+  wrong, missing or extra character, or two swapped ones, still share a key. Character bigrams
+  were measured first: a 4-character core with its middle character wrong keeps one bigram of
+  three, which a common word ("科技") shares with 100,000 names; the deletion keys hit at once;
+- the toneless pinyin of the core (homophone typos from pinyin input methods, names typed in
+  pinyin).
+
+Keys are 64-bit hashes (CRC-32 and Adler-32), stored as two numpy arrays sorted by hash (hash, subject id):
+1,000,000 organisations make about 8 million keys, 128 MB, looked up with `searchsorted`. A hash
+collision only adds a candidate that the scorer rejects.
+
+Freshness (chosen over a key table kept by the subjects' write path, which would need a hook in
+every writer, the bulk loaders' COPY included): the index keeps a watermark, the latest
+`updated_at` and the highest id it has read. `refresh()` at the start of every job reads the
+organisations changed since (minus `REFRESH_OVERLAP`, for transactions that committed late) and
+adds their keys to a small sorted delta, merged into the main arrays once it grows. A renamed
+subject keeps its old keys, which then only yield a candidate whose current name the scorer reads
+from the database and rejects; a deleted one yields an id that is no longer there. If organisations
+disappeared below the watermark (the count does not match), the index is rebuilt.
+
+A built index is saved to `PUBCREDIT_SCREENING_INDEX_DIR` (default var/screening-index), one file
+per database, so a new worker process loads it (well under a second) and refreshes it instead of
+rebuilding (about half a minute for a million names). Measured figures: bench/screen.py and
+docs/decisions/0003-screening-index.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+from pubcredit.screening.names import NameParts, parse_name
+from pubcredit.subjects.models import Subject, SubjectKind
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2
+REFRESH_OVERLAP = dt.timedelta(minutes=5)
+# A delta bigger than this share of the main arrays is merged into them.
+MERGE_SHARE = 0.02
+# At most this many subjects are taken from one key: a key shared by more names says little
+# ("科技" left of a 3-character core), and exact cores are rarely shared by more than a few.
+PER_KEY_CAP = 64
+READ_CHUNK = 20_000
+
+Int64Array = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _hash(key: str) -> int:
+    """A stable 64-bit key hash (CRC-32 and Adler-32 of the UTF-8 bytes; Python's hash() differs
+    between processes, and BLAKE2b was measured at three times the cost for no gain here)."""
+    data = key.encode()
+    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def name_keys(parts: NameParts) -> Iterator[tuple[int, str]]:
+    """(tier, key) of a parsed name: 0 exact core, 1 pinyin, 2 one character deleted."""
+    core = parts.core
+    yield 0, "c" + core
+    if parts.pinyin != core:
+        yield 1, "p" + parts.pinyin
+    if len(core) >= 3:
+        seen = set()
+        for i in range(len(core)):
+            dropped = core[:i] + core[i + 1 :]
+            if dropped not in seen:
+                seen.add(dropped)
+                yield 2, "d" + dropped
+
+
+def stored_keys(parts: NameParts) -> list[tuple[int, str]]:
+    """The keys of a name, stored for a subject and looked up for an input alike: its deletion
+    keys also hold the core itself, so a name one character longer or shorter meets it too."""
+    keys = list(name_keys(parts))
+    keys.append((2, "d" + parts.core))
+    return keys
+
+
+def _arrays(pairs: Iterable[tuple[int, int]]) -> tuple[Int64Array, Int64Array]:
+    flat = np.fromiter((v for pair in pairs for v in pair), dtype=np.int64)
+    hashes, ids = flat[0::2].copy(), flat[1::2].copy()
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], ids[order]
+
+
+@dataclass
+class Watermark:
+    updated_at: dt.datetime | None = None
+    max_id: int = 0
+    count: int = 0  # organisations with id <= max_id when last checked
+
+
+@dataclass
+class NameIndex:
+    """Sorted (hash, subject id) arrays plus a small delta; see the module docstring."""
+
+    hashes: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    ids: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    delta_hashes: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    delta_ids: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    watermark: Watermark = field(default_factory=Watermark)
+
+    @classmethod
+    def from_names(cls, rows: Iterable[tuple[int, str]]) -> NameIndex:
+        index = cls()
+        index.add(rows)
+        index.merge()
+        return index
+
+    def add(self, rows: Iterable[tuple[int, str]]) -> int:
+        """Add (id, name) rows to the delta; the number of rows."""
+        count = 0
+
+        def pairs() -> Iterator[tuple[int, int]]:
+            nonlocal count
+            for subject_id, name in rows:
+                count += 1
+                for _tier, key in stored_keys(parse_name(name)):
+                    yield _hash(key), subject_id
+
+        hashes, ids = _arrays(pairs())
+        if len(hashes):
+            merged_h = np.concatenate([self.delta_hashes, hashes])
+            merged_i = np.concatenate([self.delta_ids, ids])
+            order = np.argsort(merged_h, kind="stable")
+            self.delta_hashes, self.delta_ids = merged_h[order], merged_i[order]
+        if len(self.delta_hashes) > max(10_000, MERGE_SHARE * len(self.hashes)):
+            self.merge()
+        return count
+
+    def merge(self) -> None:
+        if not len(self.delta_hashes):
+            return
+        merged_h = np.concatenate([self.hashes, self.delta_hashes])
+        merged_i = np.concatenate([self.ids, self.delta_ids])
+        order = np.argsort(merged_h, kind="stable")
+        self.hashes, self.ids = merged_h[order], merged_i[order]
+        self.delta_hashes = np.empty(0, dtype=np.int64)
+        self.delta_ids = np.empty(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.hashes) + len(self.delta_hashes)
+
+    def lookup(self, keys: list[list[tuple[int, str]]]) -> list[dict[int, int]]:
+        """For each name's keys, the candidate subject ids with the best (lowest) tier that found them."""
+        flat = [(n, tier, _hash(key)) for n, name_keys_ in enumerate(keys) for tier, key in name_keys_]
+        out: list[dict[int, int]] = [{} for _ in keys]
+        if not flat:
+            return out
+        wanted = np.fromiter((h for _n, _t, h in flat), dtype=np.int64, count=len(flat))
+        for hashes, ids in ((self.hashes, self.ids), (self.delta_hashes, self.delta_ids)):
+            if not len(hashes):
+                continue
+            lefts = np.searchsorted(hashes, wanted, side="left").tolist()
+            rights = np.searchsorted(hashes, wanted, side="right").tolist()
+            for (n, tier, _h), left, right in zip(flat, lefts, rights, strict=True):
+                if left == right:
+                    continue
+                found = out[n]
+                for subject_id in ids[left : min(right, left + PER_KEY_CAP)].tolist():
+                    if found.get(subject_id, 9) > tier:
+                        found[subject_id] = tier
+        return out
+
+    def candidates(self, names: list[NameParts]) -> list[dict[int, int]]:
+        return self.lookup([stored_keys(parts) for parts in names])
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        self.merge()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        mark = self.watermark
+        np.savez(
+            tmp,
+            hashes=self.hashes,
+            ids=self.ids,
+            meta=np.array(
+                [
+                    FORMAT_VERSION,
+                    int(mark.updated_at.timestamp() * 1_000_000) if mark.updated_at else -1,
+                    mark.max_id,
+                    mark.count,
+                ],
+                dtype=np.int64,
+            ),
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> NameIndex | None:
+        try:
+            with np.load(path) as data:
+                meta = data["meta"].tolist()
+                if meta[0] != FORMAT_VERSION:
+                    return None
+                index = cls(hashes=data["hashes"], ids=data["ids"])
+        except (OSError, KeyError, ValueError):
+            return None
+        updated = None if meta[1] < 0 else dt.datetime.fromtimestamp(meta[1] / 1_000_000, tz=dt.UTC)
+        index.watermark = Watermark(updated_at=updated, max_id=int(meta[2]), count=int(meta[3]))
+        return index
+
+
+# --- reading the subjects table ------------------------------------------------------------------
+
+
+def _organisations() -> Any:
+    return Subject.objects.filter(kind=SubjectKind.ORG)
+
+
+def _read_all(using: str) -> Iterator[tuple[int, str]]:
+    """Every organisation's (id, name), in id order, read in chunks (keyset pagination)."""
+    last = 0
+    while True:
+        chunk = list(
+            _organisations().using(using).filter(id__gt=last).order_by("id").values_list("id", "name")[:READ_CHUNK]
+        )
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1][0]
+
+
+def _state(using: str) -> tuple[dt.datetime | None, int]:
+    orgs = _organisations().using(using)
+    row = orgs.order_by("-id").values_list("id", flat=True).first()
+    latest = orgs.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return latest, int(row or 0)
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    action: str  # built | loaded+refreshed | refreshed
+    seconds: float
+    added: int
+    size: int
+
+
+def build(using: str = "default") -> NameIndex:
+    latest, max_id = _state(using)
+    index = NameIndex()
+    count = index.add(row for row in _read_all(using) if row[0] <= max_id)
+    index.merge()
+    index.watermark = Watermark(updated_at=latest, max_id=max_id, count=count)
+    return index
+
+
+def refresh(index: NameIndex, using: str = "default") -> int:
+    """Add organisations created or changed since the watermark; -1 when a rebuild is needed."""
+    mark = index.watermark
+    orgs = _organisations().using(using)
+    if orgs.filter(id__lte=mark.max_id).count() != mark.count:
+        return -1
+    latest, max_id = _state(using)
+    changed = orgs.filter(id__gt=mark.max_id)
+    if mark.updated_at is not None:
+        changed = changed | orgs.filter(updated_at__gte=mark.updated_at - REFRESH_OVERLAP)
+    rows = list(changed.filter(id__lte=max_id).values_list("id", "name"))
+    added = index.add(rows)
+    new = sum(1 for subject_id, _name in rows if subject_id > mark.max_id)
+    index.watermark = Watermark(
+        updated_at=max(filter(None, [latest, mark.updated_at]), default=None),
+        max_id=max(max_id, mark.max_id),
+        count=mark.count + new,
+    )
+    return added
+
+
+# --- one index per database per process ----------------------------------------------------------
+
+_lock = threading.Lock()
+_indexes: dict[str, NameIndex] = {}
+
+
+def _identity(using: str) -> str:
+    conf = connections[using].settings_dict
+    name = str(conf.get("NAME") or "")
+    raw = f"{connections[using].vendor}|{conf.get('HOST') or ''}|{conf.get('PORT') or ''}|{name}"
+    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+def _cache_path(using: str) -> Path | None:
+    directory = getattr(settings, "PUBCREDIT_SCREENING_INDEX_DIR", None)
+    if directory is None:
+        directory = Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")) / "screening-index"
+    if not directory:
+        return None
+    return Path(directory) / f"{_identity(using)}.npz"
+
+
+def current_index(using: str = "default", *, persist: bool | None = None) -> tuple[NameIndex, RefreshReport]:
+    """The process's index of database `using`, refreshed now (built or loaded on first use)."""
+    started = time.monotonic()
+    key = _identity(using)
+    path = _cache_path(using) if persist is not False else None
+    with _lock:
+        index = _indexes.get(key)
+        action = "refreshed"
+        if index is None and path is not None and path.exists():
+            index = NameIndex.load(path)
+            action = "loaded+refreshed"
+        added = refresh(index, using) if index is not None else -1
+        if index is None or added < 0:
+            index = build(using)
+            added = len(index)
+            action = "built"
+        _indexes[key] = index
+        if path is not None and (action == "built" or added > 0 or not path.exists()):
+            try:
+                index.save(path)
+            except OSError as exc:  # a read-only disk costs speed, not correctness
+                logger.warning("screening index not saved to %s: %s", path, exc)
+    report = RefreshReport(action, time.monotonic() - started, added, len(index))
+    logger.info("screening index %s in %.2f s (%d keys)", action, report.seconds, report.size)
+    return index, report
+
+
+def forget_indexes() -> None:
+    """Drop the process's indexes (tests, after a database is recreated)."""
+    with _lock:
+        _indexes.clear()
+
+
+def now() -> dt.datetime:
+    return timezone.now()

@@ -1,0 +1,284 @@
+"""Screening a chunk of input rows: codes first, then names through the candidate index.
+
+Order per row:
+1. a 统一社会信用代码 is validated (GB 32100); a valid one found on the platform is the match
+   (score 100), a malformed one is reported on the row and the name is still tried;
+2. a 身份证号码 matches a natural person only through the keyed blind index, never by name
+   (privacy rule); the person is shown masked (masked name, `id_number_masked`);
+3. otherwise the name is parsed (`names.parse_name`), the index gives candidates, their current
+   names are read from the database and scored (`scoring.score_names`).
+Pairs the organisation marked as false matches are left out. The standing (lists, measures) of
+every shown candidate is read in one call per chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pubcredit.core.crypto import blind_index, mask_person_name
+from pubcredit.screening.index import NameIndex
+from pubcredit.screening.models import FalseMatch, Outcome
+from pubcredit.screening.names import NameParts, parse_name
+from pubcredit.screening.scoring import MATCH_SCORE, MAX_SHOWN, POSSIBLE_SCORE, SHOWN_SCORE, score_names
+from pubcredit.screening.standing import standings
+from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
+from pubcredit.subjects.models import Subject, SubjectKind
+
+READ_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One row of the uploaded list; `id_number` is held only while the row is screened."""
+
+    number: int
+    name: str = ""
+    code: str = ""
+    id_number: str = field(default="", repr=False)
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class Candidate:
+    subject_id: int
+    name: str  # as shown: a person's name masked
+    identifier: str  # USCC, or a person's masked ID number
+    kind: str
+    score: int
+    reason: str
+    lists: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RowResult:
+    number: int
+    input_name: str
+    input_code: str
+    input_key: str
+    alt_keys: list[str]
+    outcome: str
+    message: str
+    candidates: list[Candidate]
+
+
+@dataclass
+class PhaseTimes:
+    """Seconds spent per phase, summed over chunks (bench/screen.py prints them)."""
+
+    candidates: float = 0.0
+    scoring: float = 0.0
+    status: float = 0.0
+
+    def add(self, other: PhaseTimes) -> None:
+        self.candidates += other.candidates
+        self.scoring += other.scoring
+        self.status += other.status
+
+
+def name_key(parts: NameParts) -> str:
+    return "name:" + parts.key
+
+
+def _shown(subject: Subject) -> tuple[str, str]:
+    if subject.kind == SubjectKind.PERSON:
+        return mask_person_name(subject.name), subject.id_number_masked
+    return subject.name, subject.uscc or ""
+
+
+def _marks(organisation_id: int | None, keys: set[str]) -> set[tuple[str, int]]:
+    if organisation_id is None or not keys:
+        return set()
+    found: set[tuple[str, int]] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), READ_CHUNK):
+        marks = FalseMatch.objects.filter(
+            organisation_id=organisation_id, input_key__in=ordered[start : start + READ_CHUNK], undone_at__isnull=True
+        ).values_list("input_key", "subject_id")
+        found.update((key, int(sid)) for key, sid in marks)
+    return found
+
+
+def _read_subjects(**lookup: Sequence[Any]) -> list[Subject]:
+    ((field_name, values),) = lookup.items()
+    values = list(values)
+    out: list[Subject] = []
+    for start in range(0, len(values), READ_CHUNK):
+        chunk = values[start : start + READ_CHUNK]
+        out += list(
+            Subject.objects.filter(**{f"{field_name}__in": chunk}).only(
+                "id", "kind", "name", "uscc", "id_number_index", "id_number_masked"
+            )
+        )
+    return out
+
+
+def _outcome(candidates: list[Candidate]) -> str:
+    return _outcome_of_score(candidates[0].score if candidates else None)
+
+
+def _outcome_of_score(best: int | None) -> str:
+    if best is None:
+        return Outcome.NONE
+    if best >= MATCH_SCORE:
+        return Outcome.MATCHED
+    if best >= POSSIBLE_SCORE:
+        return Outcome.POSSIBLE
+    return Outcome.NONE
+
+
+def shown_outcome(row: Any, shown: list[dict[str, Any]]) -> str:
+    """A stored row's outcome once marked false matches are left out (`shown` is what remains)."""
+    if row.outcome == Outcome.INVALID or len(shown) == len(row.candidates):
+        return str(row.outcome)
+    return _outcome_of_score(int(shown[0]["score"]) if shown else None)
+
+
+def screen_rows(
+    rows: Sequence[InputRow],
+    *,
+    index: NameIndex,
+    organisation_id: int | None,
+    on: dt.date,
+    business_type: str | None = None,
+    times: PhaseTimes | None = None,
+) -> list[RowResult]:
+    """Screen `rows` (see the module docstring); results in the order of `rows`."""
+    times = times if times is not None else PhaseTimes()
+    started = time.monotonic()
+    messages: dict[int, list[str]] = defaultdict(list)
+    usccs: dict[int, str] = {}
+    persons: dict[int, tuple[str, str]] = {}  # row -> (blind index, masked)
+    names: dict[int, NameParts] = {}
+    keys: dict[int, list[str]] = defaultdict(list)
+    shown_code: dict[int, str] = {}
+    for position, row in enumerate(rows):
+        messages[position].extend(row.problems)
+        if row.id_number:
+            checked = validate_id_number(row.id_number, on_date=on)
+            shown_code[position] = checked.masked
+            if checked.valid:
+                index_value = blind_index(checked.value)
+                persons[position] = (index_value, checked.masked)
+                keys[position].append("id:" + index_value)
+            else:
+                messages[position].append(checked.reason or "身份证号码无效")
+            continue  # a person is matched by the ID number only, never by name
+        if row.code:
+            checked_code = validate_uscc(row.code)
+            shown_code[position] = checked_code.value
+            if checked_code.valid:
+                usccs[position] = checked_code.value
+                keys[position].append("uscc:" + checked_code.value)
+            else:
+                messages[position].append(checked_code.reason or "统一社会信用代码无效")
+        if row.name:
+            parsed = parse_name(row.name)
+            if parsed.core:
+                names[position] = parsed
+                keys[position].append(name_key(parsed))
+
+    by_uscc = {s.uscc: s for s in _read_subjects(uscc=sorted(set(usccs.values()))) if s.kind == SubjectKind.ORG}
+    by_index = {
+        s.id_number_index: s
+        for s in _read_subjects(id_number_index=sorted({v[0] for v in persons.values()}))
+        if s.kind == SubjectKind.PERSON
+    }
+    excluded = _marks(organisation_id, {k for ks in keys.values() for k in ks})
+
+    # Name candidates only for rows not already settled by a code.
+    name_rows = [p for p in names if not (p in usccs and usccs[p] in by_uscc)]
+    found = index.candidates([names[p] for p in name_rows])
+    hit_of = {p: i for i, p in enumerate(name_rows)}
+    candidate_ids = sorted({sid for hits in found for sid in hits})
+    orgs = {s.pk: s for s in _read_subjects(id=candidate_ids) if s.kind == SubjectKind.ORG}
+    times.candidates += time.monotonic() - started
+
+    started = time.monotonic()
+    results: list[RowResult] = []
+    ambiguous: set[int] = set()
+    for position, row in enumerate(rows):
+        row_keys = keys.get(position, [])
+        candidates: list[Candidate] = []
+        person = persons.get(position)
+        if person is not None:
+            subject = by_index.get(person[0])
+            if subject is not None and ("id:" + person[0], subject.pk) not in excluded:
+                name, ident = _shown(subject)
+                candidates.append(Candidate(subject.pk, name, ident, subject.kind, 100, "身份证号码一致"))
+            elif subject is None:
+                messages[position].append("平台上没有该身份证号码对应的自然人")
+        uscc = usccs.get(position)
+        if uscc is not None:
+            subject = by_uscc.get(uscc)
+            if subject is None:
+                messages[position].append(f"统一社会信用代码“{uscc}”未在平台登记，已按名称匹配")
+            elif ("uscc:" + uscc, subject.pk) not in excluded:
+                reason = "统一社会信用代码一致"
+                parts = names.get(position)
+                if parts is not None:
+                    agreement = score_names(parts, parse_name(subject.name))
+                    if agreement.value < MATCH_SCORE:
+                        reason += f"；但所填名称与登记名称“{subject.name}”不一致"
+                candidates.append(Candidate(subject.pk, subject.name, subject.uscc or "", subject.kind, 100, reason))
+        parts = names.get(position)
+        if parts is not None and not candidates and position in hit_of:
+            hits = found[hit_of[position]]
+            scored: list[Candidate] = []
+            for sid in hits:
+                subject = orgs.get(sid)
+                if subject is None or any((k, sid) in excluded for k in row_keys):
+                    continue
+                score = score_names(parts, parse_name(subject.name))
+                if score.value >= SHOWN_SCORE:
+                    scored.append(
+                        Candidate(sid, subject.name, subject.uscc or "", subject.kind, score.value, score.reason)
+                    )
+            scored.sort(key=lambda c: (-c.score, c.subject_id))
+            candidates = scored[:MAX_SHOWN]
+            if len(candidates) > 1 and candidates[0].score == candidates[1].score:
+                ambiguous.add(position)
+                messages[position].append("有多个主体与该名称同样相近，请人工核对")
+        if not row_keys and not messages[position]:
+            messages[position].append("该行没有名称、统一社会信用代码或身份证号码")
+        outcome = _outcome(candidates)
+        if position in ambiguous and outcome == Outcome.MATCHED:
+            outcome = Outcome.POSSIBLE
+        if (not candidates and row.problems) or (not candidates and not row_keys):
+            outcome = Outcome.INVALID
+        input_name = row.name
+        if row.id_number and input_name:
+            input_name = mask_person_name(input_name)
+        results.append(
+            RowResult(
+                number=row.number,
+                input_name=input_name[:200],
+                input_code=shown_code.get(position, "")[:40],
+                input_key=row_keys[0] if row_keys else "",
+                alt_keys=row_keys[1:],
+                outcome=outcome,
+                message="；".join(messages[position]),
+                candidates=candidates,
+            )
+        )
+    times.scoring += time.monotonic() - started
+
+    started = time.monotonic()
+    ids = sorted({c.subject_id for r in results for c in r.candidates})
+    standing = standings(ids, on=on, business_type=business_type)
+    for result in results:
+        for candidate in result.candidates:
+            found_standing = standing.get(candidate.subject_id)
+            if found_standing is not None:
+                candidate.lists = list(found_standing.lists)
+                candidate.measures = list(found_standing.measures)
+    times.status += time.monotonic() - started
+    return results
