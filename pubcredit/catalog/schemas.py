@@ -12,7 +12,7 @@ class FieldOut(Schema):
     name: str
     label: str
     type: str
-    required: bool
+    required: bool = False  # optional in a stored field list, as in `FieldSpec`
     required_for: list[str] = []
     choices: list[str] = []
     max_length: int | None = None

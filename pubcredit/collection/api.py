@@ -13,6 +13,7 @@ from pubcredit.collection.models import Batch, BatchStatus
 from pubcredit.collection.schemas import BatchIn, BatchOut
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
 from pubcredit.collection.services.batches import batch_submit_file, batch_submit_rows, submitting_provider
+from pubcredit.core.errors import ValidationFailed
 from pubcredit.core.json_body import parse_json_body
 
 router = Router(tags=["信息归集"])
@@ -80,11 +81,15 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
 def submit_file(
     request: HttpRequest,
     file: File[UploadedFile],
-    item: Form[str],
+    item: Form[str] = "",
     ref: Form[str] = "",
     partial: Form[bool] = False,
     tier: Form[str] = "",
 ) -> Status[dict[str, Any]]:
+    # Checked here rather than by the form parser, whose 422 would not have the documented
+    # (rejected batch) shape of this operation's 422.
+    if not item.strip():
+        raise ValidationFailed("须填写目录项编码（item）", field="item")
     actor = request.auth  # type: ignore[attr-defined]
     provider = submitting_provider(actor)
     submitted = batch_submit_file(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+
+# A database id: larger numbers cannot name a row (and SQLite refuses them outright).
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class EvidenceIn(Schema):
@@ -14,7 +17,7 @@ class EvidenceIn(Schema):
 
 
 class ObjectionIn(Schema):
-    records: list[int] = Field(..., description="有异议的信用记录编号")
+    records: list[RecordId] = Field(..., description="有异议的信用记录编号")
     ground: str = Field(..., description="error / secret / expired / other")
     statement: str
     by_agent: bool = False

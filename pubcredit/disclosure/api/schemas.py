@@ -1,4 +1,8 @@
-"""JSON shapes of the record API: a subject's shown records grouped by kind and class."""
+"""JSON shapes of the record API: a subject's shown records grouped by kind and class.
+
+Names are unique across the API: the OpenAPI components are keyed by class name, so a second
+`RecordOut` or `FieldOut` elsewhere would silently replace one of them in the spec.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,13 @@ class ReasonOut(Schema):
     text: str
 
 
-class FieldOut(Schema):
+class ShownFieldOut(Schema):
     name: str
     label: str
     value: object
 
 
-class RecordOut(Schema):
+class ShownRecordOut(Schema):
     id: int
     item_code: str
     item_name: str
@@ -33,7 +37,7 @@ class RecordOut(Schema):
     version: int
     state: str
     annotations: list[str]
-    fields: list[FieldOut]
+    fields: list[ShownFieldOut]
     explain: list[ReasonOut] | None = None
 
 
@@ -42,7 +46,7 @@ class GroupOut(Schema):
     kind_label: str
     info_class: str
     class_label: str
-    records: list[RecordOut]
+    records: list[ShownRecordOut]
 
 
 class SubjectBasicsOut(Schema):
