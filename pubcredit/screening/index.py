@@ -17,8 +17,8 @@ Keys are 64-bit hashes (CRC-32 and Adler-32), stored as two numpy arrays sorted 
 collision only adds a candidate that the scorer rejects.
 
 Freshness (chosen over a key table kept by the subjects' write path, which would need a hook in
-every writer, the bulk loaders' COPY included): the index keeps a watermark, the latest
-`updated_at` and the highest id it has read. `refresh()` at the start of every job reads the
+every writer, the bulk loaders' COPY included): the index keeps a watermark, the time its last
+build or refresh started and the highest id it has read. `refresh()` at the start of every job reads the
 organisations changed since (minus `REFRESH_OVERLAP`, for transactions that committed late) and
 adds their keys to a small sorted delta, merged into the main arrays once it grows. A renamed
 subject keeps its old keys, which then only yield a candidate whose current name the scorer reads
@@ -97,13 +97,6 @@ def stored_keys(parts: NameParts) -> list[tuple[int, str]]:
     return keys
 
 
-def _arrays(pairs: Iterable[tuple[int, int]]) -> tuple[Int64Array, Int64Array]:
-    flat = np.fromiter((v for pair in pairs for v in pair), dtype=np.int64)
-    hashes, ids = flat[0::2].copy(), flat[1::2].copy()
-    order = np.argsort(hashes, kind="stable")
-    return hashes[order], ids[order]
-
-
 @dataclass
 class Watermark:
     updated_at: dt.datetime | None = None
@@ -130,17 +123,19 @@ class NameIndex:
 
     def add(self, rows: Iterable[tuple[int, str]]) -> int:
         """Add (id, name) rows to the delta; the number of rows."""
+        parse = parse_name.__wrapped__  # each name once: the cache would only churn
+        hash_list: list[int] = []
+        id_list: list[int] = []
         count = 0
-
-        def pairs() -> Iterator[tuple[int, int]]:
-            nonlocal count
-            for subject_id, name in rows:
-                count += 1
-                for _tier, key in stored_keys(parse_name(name)):
-                    yield _hash(key), subject_id
-
-        hashes, ids = _arrays(pairs())
-        if len(hashes):
+        for subject_id, name in rows:
+            count += 1
+            keys = [_hash(key) for _tier, key in stored_keys(parse(name))]
+            hash_list += keys
+            id_list += [subject_id] * len(keys)
+        if hash_list:
+            hashes = np.array(hash_list, dtype=np.int64)
+            ids = np.array(id_list, dtype=np.int64)
+            del hash_list, id_list
             merged_h = np.concatenate([self.delta_hashes, hashes])
             merged_i = np.concatenate([self.delta_ids, ids])
             order = np.argsort(merged_h, kind="stable")
@@ -244,11 +239,8 @@ def _read_all(using: str) -> Iterator[tuple[int, str]]:
         last = chunk[-1][0]
 
 
-def _state(using: str) -> tuple[dt.datetime | None, int]:
-    orgs = _organisations().using(using)
-    row = orgs.order_by("-id").values_list("id", flat=True).first()
-    latest = orgs.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    return latest, int(row or 0)
+def _max_id(using: str) -> int:
+    return int(_organisations().using(using).order_by("-id").values_list("id", flat=True).first() or 0)
 
 
 @dataclass(frozen=True)
@@ -260,32 +252,35 @@ class RefreshReport:
 
 
 def build(using: str = "default") -> NameIndex:
-    latest, max_id = _state(using)
+    started = timezone.now()
+    max_id = _max_id(using)
     index = NameIndex()
     count = index.add(row for row in _read_all(using) if row[0] <= max_id)
     index.merge()
-    index.watermark = Watermark(updated_at=latest, max_id=max_id, count=count)
+    index.watermark = Watermark(updated_at=started, max_id=max_id, count=count)
     return index
 
 
 def refresh(index: NameIndex, using: str = "default") -> int:
-    """Add organisations created or changed since the watermark; -1 when a rebuild is needed."""
+    """Add organisations created or changed since the watermark; -1 when a rebuild is needed.
+
+    The watermark time is when the previous build or refresh started (not the latest
+    `updated_at` seen, which a bulk load shares among all its rows); rows saved from
+    REFRESH_OVERLAP before it are read again, for transactions that committed late.
+    """
+    started = timezone.now()
     mark = index.watermark
     orgs = _organisations().using(using)
     if orgs.filter(id__lte=mark.max_id).count() != mark.count:
         return -1
-    latest, max_id = _state(using)
+    max_id = _max_id(using)
     changed = orgs.filter(id__gt=mark.max_id)
     if mark.updated_at is not None:
         changed = changed | orgs.filter(updated_at__gte=mark.updated_at - REFRESH_OVERLAP)
     rows = list(changed.filter(id__lte=max_id).values_list("id", "name"))
     added = index.add(rows)
     new = sum(1 for subject_id, _name in rows if subject_id > mark.max_id)
-    index.watermark = Watermark(
-        updated_at=max(filter(None, [latest, mark.updated_at]), default=None),
-        max_id=max(max_id, mark.max_id),
-        count=mark.count + new,
-    )
+    index.watermark = Watermark(updated_at=started, max_id=max(max_id, mark.max_id), count=mark.count + new)
     return added
 
 
