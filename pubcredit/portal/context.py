@@ -68,8 +68,31 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             links.append(("信用修复待办", reverse("repairs:queue")))
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("信用修复总览", reverse("repairs:overview")))
+        links += _lists_and_measures(user)
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("动态口令", reverse("portal:login_enrol")))
         unread = notices_unread_count(user)
         links.append((f"站内消息（{unread}）" if unread else "站内消息", reverse("notices:inbox")))
     return {"workspace_links": list(dict.fromkeys(links))}
+
+
+def _lists_and_measures(user: Any) -> list[tuple[str, str]]:
+    """Lists for the departments that decide them and the centre; measure tasks, credit checks
+    and batch screening for departments; the feedback loops for initiators and oversight."""
+    from django.urls import reverse
+
+    from pubcredit.accounts.actors import actor_may
+    from pubcredit.core.roles import Role
+
+    links: list[tuple[str, str]] = []
+    department = bool(getattr(user, "organisation_id", None)) and actor_may(user, Role.PROVIDER, Role.CONSUMER)
+    oversight = actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR)
+    if actor_may(user, Role.PROVIDER) or oversight:
+        links.append(("红黑名单", reverse("lists:index")))
+    if department:
+        links += [("联合奖惩任务", reverse("measures:queue")), ("信用核查", reverse("measures:checks"))]
+    if department or oversight:
+        links.append(("奖惩反馈情况", reverse("measures:loops")))
+    if (department and actor_may(user, Role.CONSUMER)) or actor_may(user, Role.OPERATOR):
+        links.append(("批量筛查", reverse("screening:index")))
+    return links

@@ -39,6 +39,9 @@ from pubcredit.disclosure.selectors.records import group_disclosed, records_disc
 from pubcredit.disclosure.services.record_views import is_staff_viewer
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.disclosure.views.records import staff_record_panel
+from pubcredit.lists.models import ListKind
+from pubcredit.lists.rules import published_kinds
+from pubcredit.policy import get_policy
 from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
 from pubcredit.subjects.models import Subject, SubjectKind
 from pubcredit.subjects.ratelimit import search_rate_check, search_rate_refused
@@ -64,7 +67,9 @@ def _search_context(query: str = "") -> dict[str, Any]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", _search_context())
+    shown = published_kinds(get_policy(on=timezone.localdate()))
+    lists = [(kind.value, kind.label) for kind in ListKind if kind.value in shown]
+    return render(request, "portal/home.html", {**_search_context(), "published_lists": lists})
 
 
 @require_GET
