@@ -10,7 +10,7 @@ from pubcredit.core.roles import Role
 from pubcredit.demo import city
 from pubcredit.demo.disclosure import demo_access
 from pubcredit.demo.loader import demo_admin
-from pubcredit.demo.workflows import demo_workflows
+from pubcredit.demo.workflows import demo_lists, demo_workflows
 from pubcredit.subjects.models import Subject, SubjectKind
 
 # Printed by `make demo`; the demo database is local and throw-away.
@@ -81,4 +81,5 @@ def demo_accounts() -> list[DemoLogin]:
         trading_centre=consumer,
     )
     demo_workflows(clerk=User.objects.get(username="provider"), company=User.objects.filter(username="company").first())
+    demo_lists(clerk=User.objects.get(username="provider"), consumer=User.objects.filter(username="consumer").first())
     return logins

@@ -15,9 +15,13 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pubcredit.accounts.models import User
+from pubcredit.accounts.models import Organisation, User
 from pubcredit.catalog.selectors import catalog_item_get
 from pubcredit.demo.values import DepartmentFacts, SubjectFacts, record_values
+from pubcredit.lists.models import ListEntry, ListType
+from pubcredit.lists.services import list_entry_create
+from pubcredit.measures.models import Measure, MeasureTask, TaskState
+from pubcredit.measures.services import credit_check_run, task_feedback
 from pubcredit.objections.models import Objection
 from pubcredit.objections.services import objection_file
 from pubcredit.records.models import Record, RecordStatus
@@ -92,3 +96,69 @@ def demo_workflows(*, clerk: User, company: User | None) -> str:
         )
         made.append("repair application")
     return ", ".join(made) or "already there"
+
+
+# Implementing departments of the seeded measures in the demo city (the credit centre's choice).
+MEASURE_DEPARTMENTS = {
+    "B01": "市场监管局",
+    "B02": "市场监管局",
+    "B09": "市场监管局",
+    "W01": "市场监管局",
+    "B03": "交易中心",
+    "B05": "交易中心",
+    "R05": "交易中心",
+    "B04": "财政局",
+}
+
+
+def demo_lists(*, clerk: User, consumer: User | None) -> str:
+    """A severe-list entry and a red-list entry by the provider login's department, their tasks
+    (one fed back by the trading centre, one waiting), and one credit check by the trading centre."""
+    if clerk.organisation_id is None or ListEntry.objects.exists():
+        return "already there"
+    departments = {o.short_name: o for o in Organisation.objects.filter(short_name__in=MEASURE_DEPARTMENTS.values())}
+    for code, short_name in MEASURE_DEPARTMENTS.items():
+        if short_name in departments:
+            Measure.objects.filter(code=code, department__isnull=True).update(department=departments[short_name])
+    own = Record.objects.filter(provider_id=clerk.organisation_id, status=RecordStatus.ACTIVE, subject__kind="org")
+    bad = own.filter(kind="bad").exclude(subject__accounts__isnull=False).order_by("-decided_on").first()
+    good = own.filter(kind="good").exclude(subject__accounts__isnull=False).order_by("-decided_on").first()
+    today = timezone.localdate()
+    made = []
+    if bad is not None:
+        entry = list_entry_create(
+            actor=clerk,
+            list_type=ListType.objects.get(code="severe"),
+            subject=bad.subject,
+            decision_number=f"市监信认〔{today.year}〕演示第1号",
+            reason="拒不履行生效的行政处罚决定，经催告仍未履行",
+            decided_on=today - timedelta(days=3),
+            repair_notice="自列入之日起满一年，履行处罚决定并消除不良影响后，可向本局申请信用修复、提前移出名单。",
+            records=[bad],
+        )
+        made.append(f"severe-list entry {entry.number}")
+        if consumer is not None:
+            task = MeasureTask.objects.filter(entry=entry, measure__code="B03", state=TaskState.OPEN).first()
+            if task is not None:
+                task_feedback(
+                    actor=consumer,
+                    task=task,
+                    state=TaskState.APPLIED,
+                    note="已在交易系统中标注并限制",
+                    applied_on=today,
+                )
+            credit_check_run(
+                actor=consumer, subject=bad.subject, business_type="tendering", business_reference="演示标段-01"
+            )
+            made.append("a check by the trading centre")
+    if good is not None:
+        list_entry_create(
+            actor=clerk,
+            list_type=ListType.objects.get(code="red"),
+            subject=good.subject,
+            decision_number=f"市监诚信〔{today.year}〕演示第1号",
+            reason="守合同重信用企业，连续三年无不良信用记录",
+            decided_on=today - timedelta(days=10),
+        )
+        made.append("red-list entry")
+    return ", ".join(made) or "no records to list on"

@@ -13,6 +13,8 @@ from pubcredit.demo.accounts import DEMO_PASSWORD, demo_accounts
 from pubcredit.demo.loader import demo_load
 from pubcredit.demo.plan import ITEM_PLAN, PER_SUBJECT_ITEMS
 from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
+from pubcredit.lists.models import ListEntry
+from pubcredit.measures.models import CreditCheck, MeasureTask
 from pubcredit.notices.models import Notice
 from pubcredit.objections.models import Objection
 from pubcredit.records.models import Record, RecordVersion
@@ -91,6 +93,18 @@ def test_small_demo_city_loads_once_and_gives_each_role_a_login() -> None:
         subject_id=repair.subject_id, provider_id=provider.organisation_id, kind="basic", status="active"
     )
     assert Objection.objects.filter(subject_id=repair.subject_id).count() == (1 if registration.exists() else 0)
+    # The demo provider has put one subject on the severe list: the trading centre fed back one
+    # measure, has another waiting, and checked that subject once.
+    severe = ListEntry.objects.get(kind="black")
+    assert severe.department_id == provider.organisation_id and severe.repair_notice
+    consumer = User.objects.get(username="consumer")
+    states = dict(
+        MeasureTask.objects.filter(entry=severe, department=consumer.organisation).values_list("measure__code", "state")
+    )
+    assert states == {"B03": "applied", "B05": "open"}
+    assert CreditCheck.objects.filter(organisation=consumer.organisation, subject=severe.subject).count() == 1
+    demo_accounts()
+    assert ListEntry.objects.filter(kind="black").count() == 1
 
 
 @pytest.mark.django_db
