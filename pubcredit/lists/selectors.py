@@ -80,6 +80,16 @@ def published_entries(kind: str, *, on: dt.date | None = None, limit: int = 200)
     )
 
 
+def published_entries_of(subject_id: int, *, on: dt.date | None = None) -> list[ListEntry]:
+    """A subject's entries in force on the lists the pack publishes: its page on the portal."""
+    day = on or timezone.localdate()
+    return list(
+        ListEntry.objects.filter(_published(day), subject_id=subject_id)
+        .select_related("list_type", "department")
+        .order_by("kind", "-starts_on")
+    )
+
+
 def entries_in_force(subject_ids: Iterable[int], *, on: dt.date) -> dict[int, list[ListEntry]]:
     """Every entry in force on `on` for each of the subjects (one query), in list-kind order."""
     found: dict[int, list[ListEntry]] = defaultdict(list)

@@ -41,6 +41,7 @@ from pubcredit.disclosure.viewers import Viewer, ViewerKind
 from pubcredit.disclosure.views.records import staff_record_panel
 from pubcredit.lists.models import ListKind
 from pubcredit.lists.rules import published_kinds
+from pubcredit.lists.selectors import published_entries_of
 from pubcredit.policy import get_policy
 from pubcredit.portal.forms import ID_NUMBER_REFUSAL, MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, SearchForm
 from pubcredit.subjects.models import Subject, SubjectKind
@@ -114,7 +115,11 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
         # by default (西安 第十七条), and a person's page would confirm that the person is recorded.
         raise Http404("未找到该组织")
     public = records_disclosed(viewer=PUBLIC_VIEWER, subject=subject)
-    context: dict[str, Any] = {"subject": subject, "groups": group_disclosed(public, public=True)}
+    context: dict[str, Any] = {
+        "subject": subject,
+        "groups": group_disclosed(public, public=True),
+        "list_entries": published_entries_of(subject.pk),
+    }
     if is_staff_viewer(request.user):
         # Operators state a reason, then see why each record is or is not public; the look is logged.
         context |= staff_record_panel(request, subject)

@@ -203,3 +203,15 @@ def test_published_lists_follow_the_pack_and_visibility_never_leaks(parties: Par
         assert set(list_entries_visible_to(parties.account).values_list("pk", flat=True)) == {black.pk, watch.pk}
         assert set(list_entries_visible_to(parties.other_clerk).values_list("pk", flat=True)) == {black.pk}
         assert set(list_entries_visible_to(parties.auditor).values_list("pk", flat=True)) == {black.pk, watch.pk}
+
+
+@override_settings(PUBCREDIT_POLICY="xian")
+def test_the_subject_page_shows_published_entries_only(parties: Parties) -> None:
+    from django.test import Client
+
+    with on(D(2026, 11, 20)):
+        enter(parties.clerk, parties.subject, decision_number="西市监信认〔2026〕77号")
+        enter(parties.clerk, parties.subject, code="watch", decision_number="西市监关注〔2026〕5号")
+        page = Client().get(f"/subjects/{parties.subject.pk}/").content.decode()
+    assert "西市监信认〔2026〕77号" in page
+    assert "西市监关注〔2026〕5号" not in page  # the watch list is not published (lists.published_kinds)
