@@ -25,7 +25,7 @@ from pubcredit.lists.models import ListEntry
 from pubcredit.lists.selectors import entries_in_force
 from pubcredit.measures.models import BusinessType, CreditCheck, Measure, MeasureTask, TaskState
 from pubcredit.measures.rules import CreditFacts, EntryFact, MeasureFact, MeasureHit, measures_applying
-from pubcredit.objections.selectors import records_sanctions_suspended
+from pubcredit.objections.selectors import records_sanctions_suspended_of_subjects
 from pubcredit.policy import get_policy
 from pubcredit.records.models import Record, RecordStatus
 from pubcredit.subjects.models import Subject
@@ -89,9 +89,7 @@ def credit_facts_many(subject_ids: Sequence[int], *, on: dt.date) -> dict[int, C
             .filter(Q(disclosure_ends_on__isnull=True) | Q(disclosure_ends_on__gte=on))
             .values_list("subject_id", "pk")
         )
-        suspended = records_sanctions_suspended(
-            [pk for _, pk in in_period] + [pk for ids_ in basis.values() for pk in ids_]
-        )
+        suspended = records_sanctions_suspended_of_subjects(chunk)
         bad_count: dict[int, int] = defaultdict(int)
         bad_suspended: dict[int, int] = defaultdict(int)
         for subject_id, pk in in_period:

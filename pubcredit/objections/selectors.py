@@ -143,3 +143,16 @@ def records_sanctions_suspended(record_ids: list[int]) -> set[int]:
             objection__state__in=list(OPEN_STATES),
         ).values_list("record_id", flat=True)
     )
+
+
+def records_sanctions_suspended_of_subjects(subject_ids: list[int]) -> set[int]:
+    """The records of these subjects whose joint sanctions wait (as `records_sanctions_suspended`),
+    asked by subject so that a batch of subjects needs no list of record ids."""
+    return set(
+        ObjectionItem.objects.filter(
+            record__subject_id__in=subject_ids,
+            state__in=[ItemState.PENDING, ItemState.VERIFYING],
+            objection__sanctions_suspended=True,
+            objection__state__in=list(OPEN_STATES),
+        ).values_list("record_id", flat=True)
+    )
