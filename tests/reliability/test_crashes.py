@@ -51,7 +51,6 @@ def test_a_batch_killed_before_commit_leaves_nothing_and_lands_once_when_sent_ag
     raw_kept = after.pop("collection_rawupload")
     assert raw_kept == before.pop("collection_rawupload") + 1
     assert after == before
-    audit_intact(db)
 
     out = ok(run(db, *load))
     assert f"accepted, {rows} rows, {rows} created" in out
@@ -78,7 +77,6 @@ def test_an_objection_answer_killed_before_commit_is_undone_and_answered_once_on
     assert db.counts() == before
     assert db.rows(item_state) == [("verifying", "")]
     assert db.scalar(objection_state) == "verifying"
-    audit_intact(db)
 
     ok(run(db, "driver", "answer"))
     answered = db.counts()
@@ -103,7 +101,6 @@ def test_a_sweep_killed_inside_a_purge_keeps_every_record_and_purges_once_on_the
     assert _emptied_versions(db) == emptied  # the versions emptied before the kill were rolled back
     assert db.counts() == before
     assert _statuses(db) == statuses
-    audit_intact(db)
 
     ok(run(db, "disclosure", "sweep", "--date", SWEEP_DAY))
     swept = _statuses(db)
@@ -127,18 +124,23 @@ def _swept_in_audit(db: Database) -> int:
     return total
 
 
-@pytest.fixture
-def killed_between_chunks(db: Database, template: Database, tmp_path: Path) -> Iterator[tuple[Database, Database]]:
-    """`db` swept with windows of 20 records and killed after the second window's commit, and a
-    reference copy of the same city swept in one uninterrupted run."""
+@pytest.fixture(scope="module")
+def killed_between_chunks(
+    template: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Database]]:
+    """A copy of the city swept with windows of 20 records and killed after the second window's
+    commit, then swept again; and a reference copy swept in one uninterrupted run."""
     sweep = ("driver", "sweep", "--date", SWEEP_DAY, "--chunk", "20")
+    copies = [copy_of(template, tmp_path_factory.mktemp(name)) for name in ("interrupted", "reference")]
+    db, reference = (next(copy) for copy in copies)
     killed(run(db, *sweep, fault_at="sweep.archive.after_chunk:2"))
-    reference_copy = copy_of(template, tmp_path / "reference")
-    reference = next(reference_copy)
+    archived = _statuses(db).get("archived", 0)
     ok(run(reference, *sweep))
+    assert 0 < archived < _statuses(reference)["archived"]  # stopped part-way, its windows kept
     ok(run(db, *sweep))
     yield db, reference
-    reference_copy.close()
+    for copy in copies:
+        copy.close()
 
 
 def test_a_sweep_killed_between_chunks_goes_on_where_it_stopped(
