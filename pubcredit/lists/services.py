@@ -23,7 +23,7 @@ from pubcredit.accounts.actors import Actor, actor_label, actor_may, actor_user_
 from pubcredit.accounts.models import User
 from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
-from pubcredit.core.proof_files import UploadedProof, proof_file_store, proof_files_read
+from pubcredit.core.proof_files import UploadedProof, proof_file_store, proof_files_orphans_delete, proof_files_read
 from pubcredit.core.roles import Role
 from pubcredit.lists.models import EntryState, ExitReason, ListEntry, ListType
 from pubcredit.lists.rules import MANUAL_EXITS, needs_repair_notice, term_end
@@ -285,3 +285,14 @@ def _tell_subject(entry: ListEntry, title: str, body: str) -> None:
         notices_send(
             recipients=accounts, topic=TOPIC, title=title, body=body, link=reverse("lists:detail", args=[entry.pk])
         )
+
+
+def decision_files_orphans_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete decision files no entry refers to, once a day old: a file is stored before the
+    entry's transaction commits, so a refused or rolled-back entry can leave one behind."""
+    known = set(ListEntry.objects.exclude(decision_file="").values_list("decision_file", flat=True))
+    purged, _ = proof_files_orphans_delete(STORAGE_DIR, known, now=now or timezone.now())
+    if purged:
+        with transaction.atomic():
+            audit_record(actor=None, action="lists.orphan_decisions.purge", data={"purged": purged})
+    return purged

@@ -29,6 +29,7 @@ JOBS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("upload purge", "batch", ("purge-uploads",), True),
     ("repair proof purge", "repairs", ("purge-orphans",), False),
     ("objection evidence purge", "objections", ("purge-orphans",), False),
+    ("decision file purge", "lists", ("purge-orphans",), False),
     ("audit chain", "audit", ("verify",), False),
 )
 

@@ -215,3 +215,21 @@ def test_the_subject_page_shows_published_entries_only(parties: Parties) -> None
         page = Client().get(f"/subjects/{parties.subject.pk}/").content.decode()
     assert "西市监信认〔2026〕77号" in page
     assert "西市监关注〔2026〕5号" not in page  # the watch list is not published (lists.published_kinds)
+
+
+def test_decision_files_of_rolled_back_entries_are_purged_after_a_day(parties: Parties, settings: object) -> None:
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pubcredit.lists.services import decision_files_orphans_purge
+
+    orphan = default_storage.save("lists/" + "0" * 64, ContentFile(b"%PDF-1.7 orphan"))
+    old = time.time() - 2 * 86_400
+    os.utime(default_storage.path(orphan), (old, old))
+    fresh = default_storage.save("lists/" + "1" * 64, ContentFile(b"%PDF-1.7 fresh"))
+    assert decision_files_orphans_purge() == 1
+    assert not default_storage.exists(orphan) and default_storage.exists(fresh)
+    assert decision_files_orphans_purge() == 0
