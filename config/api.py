@@ -44,11 +44,13 @@ def _register_routers() -> None:
     from pubcredit.collection.api import router as batches_router
     from pubcredit.disclosure.api.access import authorised_router, sharing_router
     from pubcredit.disclosure.api.records import router as disclosure_records_router
+    from pubcredit.evaluation.api import router as evaluation_router
     from pubcredit.lists.api import router as lists_router
     from pubcredit.measures.api import checks_router, measures_router
     from pubcredit.objections.api import router as objections_router
     from pubcredit.records.api import router as records_router
     from pubcredit.repairs.api import router as repairs_router
+    from pubcredit.reports.api import router as reports_router
     from pubcredit.screening.api import router as screening_router
     from pubcredit.subjects.api import router as subjects_router
 
@@ -67,6 +69,8 @@ def _register_routers() -> None:
     api.add_router("/v1/measures", measures_router)
     api.add_router("/v1/checks", checks_router)
     api.add_router("/v1/screenings", screening_router)
+    api.add_router("/v1/reports", reports_router)
+    api.add_router("/v1/evaluation", evaluation_router)
 
 
 _register_routers()

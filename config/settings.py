@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pubcredit.lists",
     "pubcredit.measures",
     "pubcredit.screening",
+    "pubcredit.reports",
+    "pubcredit.evaluation",
     "pubcredit.portal",
     "pubcredit.ops",
     "pubcredit.demo",

@@ -19,6 +19,9 @@ urlpatterns = [
     path("lists/", include("pubcredit.lists.urls")),
     path("measures/", include("pubcredit.measures.urls")),
     path("screening/", include("pubcredit.screening.urls")),
+    path("reports/", include("pubcredit.reports.urls")),
+    path("verify/", include("pubcredit.reports.verify_urls")),
+    path("evaluation/", include("pubcredit.evaluation.urls")),
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]
