@@ -94,15 +94,12 @@ def run(args: argparse.Namespace) -> None:
     index, report = index_module.current_index()
     print(f"Index {report.action} (start of each job): {time.perf_counter() - started:.2f} s")
 
-    def core_exists(core: str) -> bool:
-        return bool(index.lookup([[(0, "c" + core)]])[0])
-
     # 2. Throughput.
     rng = random.Random(args.seed)
     subjects = _sample(max(args.names, args.pairs), args.seed)
     with_code = [s[0] for s in subjects[: args.names // 10]]
     uscc_of = dict(Subject.objects.filter(id__in=with_code).values_list("id", "uscc"))
-    pairs = labelled_pairs(subjects, count=args.names, seed=args.seed + 1, core_exists=core_exists, negative_share=0.1)
+    pairs = labelled_pairs(subjects, count=args.names, seed=args.seed + 1, index=index, negative_share=0.1)
     rows = []
     for number, pair in enumerate(pairs, start=2):
         code = uscc_of.get(pair.expected or 0, "") if rng.random() < 0.5 else ""
@@ -138,7 +135,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"Peak RSS {_mb():.0f} MB")
 
     # 3. Quality.
-    labelled = labelled_pairs(subjects, count=args.pairs, seed=args.seed + 2, core_exists=core_exists)
+    labelled = labelled_pairs(subjects, count=args.pairs, seed=args.seed + 2, index=index)
     answers = []
     from pubcredit.screening import matching
 

@@ -53,7 +53,7 @@ def _line(row: ScreeningRow, hidden: set[tuple[str, int]]) -> list[Any]:
         _text(best["identifier"]) if best else "",
         best["score"] if best else None,
         _text(best["reason"]) if best else "",
-        _text("；".join(best["lists"])) if best else "",
+        _text("；".join(best["lists"]) or ("未列入名单" if best.get("standing") else "")) if best else "",
         _text("；".join(best["measures"])) if best else "",
         _text(others),
         _text(row.message),

@@ -48,13 +48,14 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from rapidfuzz.distance import Levenshtein
 
-from pubcredit.screening.names import NameParts, parse_name
+from pubcredit.screening.names import NameParts, parse_name, to_pinyin
 from pubcredit.subjects.models import Subject, SubjectKind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 REFRESH_OVERLAP = dt.timedelta(minutes=5)
 # A delta bigger than this share of the main arrays is merged into them.
 MERGE_SHARE = 0.02
@@ -104,14 +105,34 @@ class Watermark:
     count: int = 0  # organisations with id <= max_id when last checked
 
 
+CORE_WIDTH = 20
+REGIONS_WIDTH = 12
+FORM_WIDTH = 6
+# Candidates kept per input name after the cheap filter, scored in full.
+SHORTLIST = 8
+# A deletion key can be shared by hundreds of names one character apart ("X信科技"); this many
+# are read from one key and filtered by edit distance on the stored cores.
+DELETION_KEY_CAP = 512
+
+
+def _text_hash(text: str) -> int:
+    return _hash("t" + text)
+
+
 @dataclass
 class NameIndex:
-    """Sorted (hash, subject id) arrays plus a small delta; see the module docstring."""
+    """Sorted (hash, subject id) arrays plus a small delta, and each subject's name parts by id
+    (core, regions, legal form, a hash of the whole normalised name), so that candidates are
+    filtered and scored without reading names back; see the module docstring."""
 
     hashes: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     ids: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     delta_hashes: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     delta_ids: Int64Array = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    cores: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=f"<U{CORE_WIDTH}"))
+    regions: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=f"<U{REGIONS_WIDTH}"))
+    forms: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=f"<U{FORM_WIDTH}"))
+    texts: Int64Array = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     watermark: Watermark = field(default_factory=Watermark)
 
     @classmethod
@@ -121,17 +142,35 @@ class NameIndex:
         index.merge()
         return index
 
+    def _grow(self, top: int) -> None:
+        if top < len(self.cores):
+            return
+        size = max(top + 1, int(len(self.cores) * 1.25) + 1024)
+        for name in ("cores", "regions", "forms", "texts"):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
     def add(self, rows: Iterable[tuple[int, str]]) -> int:
-        """Add (id, name) rows to the delta; the number of rows."""
+        """Add (id, name) rows (new or renamed subjects); the number of rows."""
         parse = parse_name.__wrapped__  # each name once: the cache would only churn
         hash_list: list[int] = []
         id_list: list[int] = []
-        count = 0
+        slots: list[tuple[int, str, str, str, int]] = []
         for subject_id, name in rows:
-            count += 1
-            keys = [_hash(key) for _tier, key in stored_keys(parse(name))]
+            parts = parse(name)
+            keys = [_hash(key) for _tier, key in stored_keys(parts)]
             hash_list += keys
             id_list += [subject_id] * len(keys)
+            slots.append((subject_id, parts.core, "|".join(sorted(parts.regions)), parts.form, _text_hash(parts.text)))
+        if slots:
+            self._grow(max(slot[0] for slot in slots))
+            where = np.array([slot[0] for slot in slots], dtype=np.int64)
+            self.cores[where] = [slot[1][:CORE_WIDTH] for slot in slots]
+            self.regions[where] = [slot[2][:REGIONS_WIDTH] for slot in slots]
+            self.forms[where] = [slot[3][:FORM_WIDTH] for slot in slots]
+            self.texts[where] = [slot[4] for slot in slots]
         if hash_list:
             hashes = np.array(hash_list, dtype=np.int64)
             ids = np.array(id_list, dtype=np.int64)
@@ -142,7 +181,7 @@ class NameIndex:
             self.delta_hashes, self.delta_ids = merged_h[order], merged_i[order]
         if len(self.delta_hashes) > max(10_000, MERGE_SHARE * len(self.hashes)):
             self.merge()
-        return count
+        return len(slots)
 
     def merge(self) -> None:
         if not len(self.delta_hashes):
@@ -173,13 +212,55 @@ class NameIndex:
                 if left == right:
                     continue
                 found = out[n]
-                for subject_id in ids[left : min(right, left + PER_KEY_CAP)].tolist():
+                cap = DELETION_KEY_CAP if tier == 2 else PER_KEY_CAP
+                for subject_id in ids[left : min(right, left + cap)].tolist():
                     if found.get(subject_id, 9) > tier:
                         found[subject_id] = tier
         return out
 
-    def candidates(self, names: list[NameParts]) -> list[dict[int, int]]:
-        return self.lookup([stored_keys(parts) for parts in names])
+    def stored_parts(self, subject_id: int) -> NameParts | None:
+        """The parts stored for a subject (the whole text is kept only as a hash)."""
+        if subject_id >= len(self.cores) or not self.cores[subject_id]:
+            return None
+        core = str(self.cores[subject_id])
+        regions = str(self.regions[subject_id])
+        return NameParts(
+            text=f"#{int(self.texts[subject_id])}",
+            core=core,
+            regions=frozenset(regions.split("|")) if regions else frozenset(),
+            form=str(self.forms[subject_id]),
+            pinyin=to_pinyin(core),
+        )
+
+    def shortlist(self, names: list[NameParts], *, deletions: bool) -> list[list[int]]:
+        """Per name, up to SHORTLIST subject ids: the same core, the same pinyin, or (with
+        `deletions`) a core one character apart, in that order."""
+        keys = [stored_keys(parts) if deletions else list(name_keys(parts))[:2] for parts in names]
+        found = self.lookup(keys)
+        out: list[list[int]] = []
+        for parts, hits in zip(names, found, strict=True):
+            if not hits:
+                out.append([])
+                continue
+            ids = list(hits)
+            cores = self.cores[np.array(ids, dtype=np.int64)].tolist()
+            ranked: list[tuple[int, int, int]] = []
+            for subject_id, core in zip(ids, cores, strict=True):
+                if core == parts.core:
+                    distance = 0
+                elif hits[subject_id] == 1:
+                    distance = 1  # same pinyin
+                elif len(core) >= CORE_WIDTH or Levenshtein.distance(core, parts.core, score_cutoff=1) <= 1:
+                    distance = 2
+                else:
+                    continue
+                ranked.append((distance, hits[subject_id], subject_id))
+            ranked.sort()
+            out.append([subject_id for _d, _t, subject_id in ranked[:SHORTLIST]])
+        return out
+
+    def text_matches(self, subject_id: int, text: str) -> bool:
+        return subject_id < len(self.texts) and int(self.texts[subject_id]) == _text_hash(text)
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -192,6 +273,10 @@ class NameIndex:
             tmp,
             hashes=self.hashes,
             ids=self.ids,
+            cores=self.cores,
+            regions=self.regions,
+            forms=self.forms,
+            texts=self.texts,
             meta=np.array(
                 [
                     FORMAT_VERSION,
@@ -211,7 +296,14 @@ class NameIndex:
                 meta = data["meta"].tolist()
                 if meta[0] != FORMAT_VERSION:
                     return None
-                index = cls(hashes=data["hashes"], ids=data["ids"])
+                index = cls(
+                    hashes=data["hashes"],
+                    ids=data["ids"],
+                    cores=data["cores"],
+                    regions=data["regions"],
+                    forms=data["forms"],
+                    texts=data["texts"],
+                )
         except (OSError, KeyError, ValueError):
             return None
         updated = None if meta[1] < 0 else dt.datetime.fromtimestamp(meta[1] / 1_000_000, tz=dt.UTC)

@@ -13,8 +13,9 @@ true non-match (a similar but different firm that is not on the platform). Varia
 - non_match_field: the same trade name in another line of business (华信物流 for 华信科技);
 - non_match_region: the same name in another city (宝鸡 for 西安).
 
-`core_exists(core)` tells the generator which cores are taken, so that a typo never produces
-another subject's name and a non-match is never a real subject. bench/screen.py prints
+The index tells the generator which names are taken, so that a variant never names another
+subject (synthetic cities have "西安华信科技有限公司" and "西安华信科技有限责任公司" side by side, which
+a registry would not allow) and a non-match is never a real subject. bench/screen.py prints
 precision and recall on 2,000 pairs of the 1,000,000-subject database; the quality test asserts
 floors on a smaller set.
 """
@@ -22,10 +23,11 @@ floors on a smaller set.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pubcredit.screening.names import REGION_WORDS, parse_name, to_pinyin
+from pubcredit.screening.index import NameIndex
+from pubcredit.screening.names import REGION_WORDS, NameParts, parse_name, to_pinyin
 
 POSITIVE_KINDS = ("brackets", "region_moved", "suffix", "typo", "traditional", "fullwidth")
 NEGATIVE_KINDS = ("non_match_field", "non_match_region")
@@ -110,11 +112,16 @@ def labelled_pairs(
     subjects: Sequence[tuple[int, str]],
     *,
     count: int,
+    index: NameIndex,
     seed: int = 7,
-    core_exists: Callable[[str], bool],
     negative_share: float = 0.2,
 ) -> list[LabelledPair]:
-    """`count` pairs drawn from `subjects` (id, name), positives and negatives mixed."""
+    """`count` pairs drawn from `subjects` (id, name), positives and negatives mixed.
+
+    `index` (built over the same subjects) tells which names exist: a subject is only a source
+    when no other subject has the same core, regions and legal form (a list could not tell them
+    apart either), and a variant must not name another existing subject.
+    """
     rng = random.Random(seed)
     homophones = _homophones()
     negatives = round(count * negative_share)
@@ -128,18 +135,36 @@ def labelled_pairs(
             query = _variant(kind, name, rng, homophones)
             if query is None or query in seen:
                 continue
-            core = parse_name(query).core
-            original = parse_name(name).core
-            if kind == "typo" and core_exists(core):
-                continue  # the typo spells another subject's name: not a typo any more
-            if kind == "non_match_field" and core_exists(core):
-                continue  # a real subject, not a non-match
-            if kind == "non_match_region" and core != original:
-                continue
+            parts = parse_name(query)
+            if kind in ("typo", "non_match_field"):
+                if _same_core(index, parts.core):
+                    continue  # another subject's name, not a typo or a non-match
+            elif kind == "non_match_region":
+                if _twins(index, parts):
+                    continue
+            else:
+                twins = _twins(index, parts)
+                if twins != [subject_id]:
+                    continue  # the variant names another subject too (or only another one)
             seen.add(query)
             pairs.append(LabelledPair(query, None if kind in NEGATIVE_KINDS else subject_id, kind))
             break
     return pairs
+
+
+def _same_core(index: NameIndex, core: str) -> list[int]:
+    hits = index.lookup([[(0, "c" + core)]])[0]
+    return [sid for sid in hits if (found := index.stored_parts(sid)) is not None and found.core == core]
+
+
+def _twins(index: NameIndex, parts: NameParts) -> list[int]:
+    """Subjects with the same core, regions and legal form as `parts`."""
+    out = []
+    for sid in _same_core(index, parts.core):
+        found = index.stored_parts(sid)
+        if found is not None and found.regions == parts.regions and found.form == parts.form:
+            out.append(sid)
+    return sorted(out)
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pubcredit.core.crypto import blind_index, mask_person_name
 from pubcredit.screening.index import NameIndex
 from pubcredit.screening.models import FalseMatch, Outcome
 from pubcredit.screening.names import NameParts, parse_name
-from pubcredit.screening.scoring import MATCH_SCORE, MAX_SHOWN, POSSIBLE_SCORE, SHOWN_SCORE, score_names
+from pubcredit.screening.scoring import MATCH_SCORE, MAX_SHOWN, POSSIBLE_SCORE, SHOWN_SCORE, Score, score_names
 from pubcredit.screening.standing import standings
 from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
 from pubcredit.subjects.models import Subject, SubjectKind
@@ -53,6 +53,7 @@ class Candidate:
     reason: str
     lists: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+    standing: bool = False  # whether lists and measures were looked up (not for weak candidates)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,13 +195,43 @@ def screen_rows(
     }
     excluded = _marks(organisation_id, {k for ks in keys.values() for k in ks})
 
-    # Name candidates only for rows not already settled by a code.
+    # Name candidates only for rows not already settled by a code: first the same core or
+    # pinyin, then, for rows still without a match, cores one character apart.
     name_rows = [p for p in names if not (p in usccs and usccs[p] in by_uscc)]
-    found = index.candidates([names[p] for p in name_rows])
-    hit_of = {p: i for i, p in enumerate(name_rows)}
-    candidate_ids = sorted({sid for hits in found for sid in hits})
-    orgs = {s.pk: s for s in _read_subjects(id=candidate_ids) if s.kind == SubjectKind.ORG}
-    times.candidates += time.monotonic() - started
+    scored_names: dict[int, dict[int, Score]] = {p: {} for p in name_rows}
+    scoring_seconds = 0.0
+
+    def score_stage(positions: list[int], *, deletions: bool) -> None:
+        nonlocal scoring_seconds
+        shortlists = index.shortlist([names[p] for p in positions], deletions=deletions)
+        began = time.monotonic()
+        for position, ids in zip(positions, shortlists, strict=True):
+            parts = names[position]
+            scored = scored_names[position]
+            for sid in ids:
+                if sid in scored or any((k, sid) in excluded for k in keys[position]):
+                    continue
+                stored = index.stored_parts(sid)
+                if stored is None:
+                    continue
+                if index.text_matches(sid, parts.text):
+                    stored = replace(stored, text=parts.text)
+                scored[sid] = score_names(parts, stored)
+        scoring_seconds += time.monotonic() - began
+
+    score_stage(name_rows, deletions=False)
+    unsettled = [p for p in name_rows if max((s.value for s in scored_names[p].values()), default=0) < MATCH_SCORE]
+    score_stage(unsettled, deletions=True)
+    best_names: dict[int, list[tuple[int, Score]]] = {}
+    for position, scored in scored_names.items():
+        ranked = sorted(
+            ((sid, sc) for sid, sc in scored.items() if sc.value >= SHOWN_SCORE), key=lambda x: (-x[1].value, x[0])
+        )
+        best_names[position] = ranked[: MAX_SHOWN + 1]
+    shown_ids = sorted({sid for ranked in best_names.values() for sid, _sc in ranked})
+    orgs = {s.pk: s for s in _read_subjects(id=shown_ids) if s.kind == SubjectKind.ORG}
+    times.candidates += time.monotonic() - started - scoring_seconds
+    times.scoring += scoring_seconds
 
     started = time.monotonic()
     results: list[RowResult] = []
@@ -229,21 +260,14 @@ def screen_rows(
                     if agreement.value < MATCH_SCORE:
                         reason += f"；但所填名称与登记名称“{subject.name}”不一致"
                 candidates.append(Candidate(subject.pk, subject.name, subject.uscc or "", subject.kind, 100, reason))
-        parts = names.get(position)
-        if parts is not None and not candidates and position in hit_of:
-            hits = found[hit_of[position]]
-            scored: list[Candidate] = []
-            for sid in hits:
+        if not candidates and position in best_names:
+            for sid, score in best_names[position]:
                 subject = orgs.get(sid)
-                if subject is None or any((k, sid) in excluded for k in row_keys):
-                    continue
-                score = score_names(parts, parse_name(subject.name))
-                if score.value >= SHOWN_SCORE:
-                    scored.append(
+                if subject is not None:
+                    candidates.append(
                         Candidate(sid, subject.name, subject.uscc or "", subject.kind, score.value, score.reason)
                     )
-            scored.sort(key=lambda c: (-c.score, c.subject_id))
-            candidates = scored[:MAX_SHOWN]
+            candidates = candidates[:MAX_SHOWN]
             if len(candidates) > 1 and candidates[0].score == candidates[1].score:
                 ambiguous.add(position)
                 messages[position].append("有多个主体与该名称同样相近，请人工核对")
@@ -272,7 +296,17 @@ def screen_rows(
     times.scoring += time.monotonic() - started
 
     started = time.monotonic()
-    ids = sorted({c.subject_id for r in results for c in r.candidates})
+    # Lists and measures, in one call, for the candidates a person acts on: each row's best one
+    # when it is a match or a possible match, and any other scoring as a match (a tie).
+    wanted = [
+        c
+        for r in results
+        for n, c in enumerate(r.candidates)
+        if (n == 0 and c.score >= POSSIBLE_SCORE) or c.score >= MATCH_SCORE
+    ]
+    for candidate in wanted:
+        candidate.standing = True
+    ids = sorted({c.subject_id for c in wanted})
     standing = standings(ids, on=on, business_type=business_type)
     for result in results:
         for candidate in result.candidates:

@@ -16,6 +16,7 @@ class CandidateOut(Schema):
     reason: str
     lists: list[str]
     measures: list[str]
+    standing: bool = False
     false_match: int | None = None
 
 

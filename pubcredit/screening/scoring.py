@@ -22,6 +22,10 @@ MATCH_SCORE = 85  # at or above: the row is reported as matched (匹配)
 POSSIBLE_SCORE = 70  # at or above: reported as a possible match (疑似) for a person to judge
 SHOWN_SCORE = 60  # candidates below are not shown at all
 MAX_SHOWN = 3
+# Score costs, chosen on the labelled sets (bench/screen.py, test_quality.py).
+ONE_EDIT_WEIGHT = 64.0  # a core one character off scores 100 - 64 / its length
+REGION_OMITTED = 4  # the clerk left out the region the registered name has
+REGION_ADDED = 18  # the clerk wrote a region the registered name does not have: often another firm
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,9 @@ def _core_score(a: NameParts, b: NameParts) -> tuple[float, str]:
         return 94.0, f"名称主体读音相同（“{a.core}”与“{b.core}”，疑为同音字）"
     longest = max(len(a.core), len(b.core))
     if Levenshtein.distance(a.core, b.core, score_cutoff=1) <= 1:
-        return 100.0 - 36.0 / longest, f"名称主体相差一个字（“{a.core}”与“{b.core}”）"
+        # One character in four is a quarter of the name: short names one character apart are
+        # as often two firms ("华信物流" / "华通物流") as a typo, and are left to a person (疑似).
+        return 100.0 - ONE_EDIT_WEIGHT / longest, f"名称主体相差一个字（“{a.core}”与“{b.core}”）"
     return 0.9 * ratio(a.core, b.core), f"名称主体相近（“{a.core}”与“{b.core}”）"
 
 
@@ -47,16 +53,19 @@ def score_names(a: NameParts, b: NameParts) -> Score:
         return Score(100, "名称完全一致（已忽略全半角、括号、空格和繁简差异）")
     value, reason = _core_score(a, b)
     notes = [reason]
-    if a.regions and b.regions:
+    if a.regions and not b.regions:
+        value -= REGION_ADDED
+        notes.append(f"所填地区（{'、'.join(sorted(a.regions))}）不在登记名称中")
+    elif b.regions and not a.regions:
+        value -= REGION_OMITTED
+        notes.append("所填名称未写地区")
+    elif a.regions and b.regions:
         if a.regions.isdisjoint(b.regions):
             value -= 25
             notes.append(f"地区不同（{'、'.join(sorted(a.regions))} / {'、'.join(sorted(b.regions))}）")
         elif a.regions != b.regions:
             value -= 2
             notes.append("地区写法不同")
-    elif a.regions or b.regions:
-        value -= 4
-        notes.append("一方未写地区")
     if a.form != b.form:
         if a.form and b.form:
             value -= 6

@@ -64,7 +64,7 @@ def test_an_exact_uscc_matches_whatever_the_name(clerk: User, firms: dict[str, S
         ("华信科技（西安）有限公司", "brackets"),
         ("华信(西安)科技有限公司", "region moved"),
         ("西安华信科技有限责任公司", "suffix changed"),
-        ("西安华信科枝有限公司", "one character wrong"),
+        ("西安华鑫科技有限公司", "one character wrong (a homophone)"),
         ("西安華信科技有限公司", "traditional"),
         ("西安\u3000华信科技有限公司\u3000", "full-width"),
     ],

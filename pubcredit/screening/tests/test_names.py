@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pubcredit.screening.names import parse_name
-from pubcredit.screening.scoring import MATCH_SCORE, score_names
+from pubcredit.screening.scoring import MATCH_SCORE, POSSIBLE_SCORE, score_names
 
 REGISTERED = "西安华信科技有限公司"
+LONGER = "西安华信科技发展有限公司"
 
 
 @pytest.mark.parametrize(
@@ -22,11 +23,12 @@ REGISTERED = "西安华信科技有限公司"
         ("西安\u3000华信科技有限公司\u3000", "full-width blanks"),
         ("ＸＡ华信科技有限公司".replace("ＸＡ", "西安"), "full-width characters"),
         ("西安华鑫科技有限公司", "one character wrong (homophone)"),
-        ("西安华信科枝有限公司", "one character wrong"),
+        ("西安华信科技发展有限公司".replace("发", "法"), "one character wrong in a longer name"),
     ],
 )
 def test_a_variant_scores_as_a_match(typed: str, kind: str) -> None:
-    score = score_names(parse_name(typed), parse_name(REGISTERED))
+    registered = LONGER if "longer" in kind else REGISTERED
+    score = score_names(parse_name(typed), parse_name(registered))
     assert score.value >= MATCH_SCORE, (kind, score)
     assert score.reason
 
@@ -59,3 +61,14 @@ def test_a_similar_but_different_firm_is_not_a_match(other: str) -> None:
 def test_identical_names_score_100_with_the_reason() -> None:
     score = score_names(parse_name("西安华信科技有限公司"), parse_name(REGISTERED))
     assert (score.value, score.reason.startswith("名称完全一致")) == (100, True)
+
+
+def test_a_wrong_character_in_a_short_name_is_left_to_a_person() -> None:
+    score = score_names(parse_name("西安华信科枝有限公司"), parse_name(REGISTERED))
+    assert POSSIBLE_SCORE <= score.value < MATCH_SCORE
+    assert "相差一个字" in score.reason
+
+
+def test_a_region_the_registered_name_does_not_have_is_left_to_a_person() -> None:
+    assert score_names(parse_name("宝鸡华信科技有限公司"), parse_name("华信科技有限公司")).value < MATCH_SCORE
+    assert score_names(parse_name("华信科技有限公司"), parse_name(REGISTERED)).value >= MATCH_SCORE
