@@ -188,3 +188,19 @@ def test_the_screening_date_and_business_type_are_kept(clerk: User, firms: dict[
     )
     assert job.business_type == "procurement"
     assert isinstance(job.screened_on, dt.date)
+
+
+def test_a_saved_index_is_loaded_by_a_new_process_and_refreshed(
+    settings: Any, tmp_path: Any, clerk: User, firms: dict[str, Subject]
+) -> None:
+    from pubcredit.screening.index import current_index, forget_indexes
+
+    settings.PUBCREDIT_SCREENING_INDEX_DIR = str(tmp_path)
+    _index, first = current_index()
+    assert first.action == "built" and any(tmp_path.iterdir())
+    forget_indexes()  # as a new worker process
+    new = OrgSubjectFactory.create(name="西安汇源博远医药有限公司")
+    index, second = current_index()
+    assert second.action == "loaded+refreshed" and second.added >= 1
+    job = _submit(clerk, [["名称"], ["汇源博远医药（西安）有限公司"], ["西安华信科技有限公司"]])
+    assert [_best(row) for row in job.rows.order_by("row_number")] == [new.pk, firms["xian"].pk]
