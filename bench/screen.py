@@ -175,8 +175,10 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=2, help="screen the names this many times (cold, then warm)")
     parser.add_argument("--index-dir", help="where the index file goes (default: a new temporary directory)")
     parser.add_argument("--rebuild", action="store_true", help="delete the saved index first")
+    parser.add_argument("--reuse", action="store_true", help="use the database as it is (no build, no migrate)")
     args = parser.parse_args()
-    build_bigcity(args.database)
+    if not args.reuse:
+        build_bigcity(args.database)
     run(args)
 
 
