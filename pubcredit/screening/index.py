@@ -156,35 +156,53 @@ class NameIndex:
             setattr(self, name, new)
 
     def add(self, rows: Iterable[tuple[int, str]]) -> int:
-        """Add (id, name) rows (new or renamed subjects); the number of rows."""
+        """Add (id, name) rows (new or renamed subjects); the number of rows.
+
+        Rows are turned into arrays 50,000 at a time, so that a build holds numpy arrays rather
+        than millions of Python integers.
+        """
         parse = parse_name.__wrapped__  # each name once: the cache would only churn
+        hash_chunks: list[Int64Array] = []
+        id_chunks: list[Int64Array] = []
         hash_list: list[int] = []
         id_list: list[int] = []
         slots: list[tuple[int, str, str, str, int]] = []
+        count = 0
+
+        def flush() -> None:
+            if slots:
+                self._grow(max(slot[0] for slot in slots))
+                where = np.array([slot[0] for slot in slots], dtype=np.int64)
+                self.cores[where] = [slot[1][:CORE_WIDTH] for slot in slots]
+                self.regions[where] = [slot[2][:REGIONS_WIDTH] for slot in slots]
+                self.forms[where] = [slot[3][:FORM_WIDTH] for slot in slots]
+                self.texts[where] = [slot[4] for slot in slots]
+                slots.clear()
+            if hash_list:
+                hash_chunks.append(np.array(hash_list, dtype=np.int64))
+                id_chunks.append(np.array(id_list, dtype=np.int64))
+                hash_list.clear()
+                id_list.clear()
+
         for subject_id, name in rows:
+            count += 1
             parts = parse(name)
             keys = [_hash(key) for _tier, key in stored_keys(parts)]
             hash_list += keys
             id_list += [subject_id] * len(keys)
             slots.append((subject_id, parts.core, "|".join(sorted(parts.regions)), parts.form, _text_hash(parts.text)))
-        if slots:
-            self._grow(max(slot[0] for slot in slots))
-            where = np.array([slot[0] for slot in slots], dtype=np.int64)
-            self.cores[where] = [slot[1][:CORE_WIDTH] for slot in slots]
-            self.regions[where] = [slot[2][:REGIONS_WIDTH] for slot in slots]
-            self.forms[where] = [slot[3][:FORM_WIDTH] for slot in slots]
-            self.texts[where] = [slot[4] for slot in slots]
-        if hash_list:
-            hashes = np.array(hash_list, dtype=np.int64)
-            ids = np.array(id_list, dtype=np.int64)
-            del hash_list, id_list
-            merged_h = np.concatenate([self.delta_hashes, hashes])
-            merged_i = np.concatenate([self.delta_ids, ids])
+            if len(slots) >= 50_000:
+                flush()
+        flush()
+        if hash_chunks:
+            merged_h = np.concatenate([self.delta_hashes, *hash_chunks])
+            merged_i = np.concatenate([self.delta_ids, *id_chunks])
+            del hash_chunks, id_chunks
             order = np.argsort(merged_h, kind="stable")
             self.delta_hashes, self.delta_ids = merged_h[order], merged_i[order]
         if len(self.delta_hashes) > max(10_000, MERGE_SHARE * len(self.hashes)):
             self.merge()
-        return len(slots)
+        return count
 
     def merge(self) -> None:
         if not len(self.delta_hashes):
@@ -344,6 +362,7 @@ def build(using: str = "default") -> NameIndex:
     started = timezone.now()
     max_id = _max_id(using)
     index = NameIndex()
+    index._grow(max_id)
     count = index.add(row for row in _read_all(using) if row[0] <= max_id)
     index.merge()
     index.watermark = Watermark(updated_at=started, max_id=max_id, count=count)
