@@ -26,7 +26,8 @@ def catalog_items_published(*, on: dt.date | None = None) -> QuerySet[CatalogIte
 
 def catalog_item_get(code: str, *, on: dt.date | None = None) -> CatalogItem:
     """The version of item `code` in force on `on` (today by default)."""
-    item = catalog_items_published(on=on).filter(code=code).first()
+    # No code holds a NUL, and PostgreSQL refuses one in a text parameter.
+    item = catalog_items_published(on=on).filter(code=code).first() if "\x00" not in code else None
     if item is None:
         day = on or timezone.localdate()
         raise NotFound(f"目录项“{code}”在 {day.isoformat()} 不存在或未生效", field="code")
@@ -35,14 +36,16 @@ def catalog_item_get(code: str, *, on: dt.date | None = None) -> CatalogItem:
 
 def catalog_item_versions(code: str) -> QuerySet[CatalogItem]:
     """Every version of item `code`, newest first (drafts included: the history is public)."""
-    versions = CatalogItem.objects.filter(code=code).order_by("-version")
-    if not versions.exists():
+    versions = CatalogItem.objects.filter(code=code.replace("\x00", "")).order_by("-version")
+    if "\x00" in code or not versions.exists():
         raise NotFound(f"目录项“{code}”不存在", field="code")
     return versions
 
 
 def catalog_item_latest(code: str) -> CatalogItem | None:
     """The highest version of `code`, whatever its dates: the base of the next revision."""
+    if "\x00" in code:
+        return None
     return CatalogItem.objects.filter(code=code).order_by("-version").first()
 
 

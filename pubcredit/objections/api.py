@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -71,7 +72,10 @@ def _files(evidence: list[EvidenceIn]) -> list[SimpleUploadedFile]:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationFailed(f"第 {position} 个证明材料的内容不是有效的 Base64", field="evidence") from None
-        files.append(SimpleUploadedFile(item.file_name, content))
+        name = PurePath(item.file_name.replace("\\", "/")).name.strip()
+        if name in ("", ".", "..") or "\x00" in name:
+            raise ValidationFailed(f"第 {position} 个证明材料没有有效的文件名", field="evidence")
+        files.append(SimpleUploadedFile(name, content))
     return files
 
 

@@ -41,6 +41,8 @@ def search(request: HttpRequest, response: HttpResponse, q: str = "", limit: int
     if not decision.allowed:
         response["Retry-After"] = str(decision.retry_after)
         return Status(429, {"code": "rate_limited", "message": decision.message, "retry_after": decision.retry_after})
+    if "\x00" in q:  # as the portal's form does; PostgreSQL refuses NUL in a text parameter
+        raise ValidationFailed("检索词含有空字符（NUL），请重新输入", field="q")
     # A person (only where the pack makes persons public) is answered with the masked name.
     return Status(200, [{**_public(s), "name": s.public_name} for s in subject_search(q, limit=limit)])
 

@@ -207,7 +207,10 @@ def subject_get(subject_id: int) -> Subject:
 
 
 def subject_find_by_uscc(uscc: str) -> Subject | None:
-    return Subject.objects.filter(uscc=normalise_code(uscc)).first()
+    code = normalise_code(uscc)
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a text parameter
+        return None
+    return Subject.objects.filter(uscc=code).first()
 
 
 def subject_find_by_id_number(id_number: str) -> Subject | None:

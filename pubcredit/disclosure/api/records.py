@@ -134,7 +134,8 @@ def public_record(
 ) -> HttpResponse:
     if explain:
         return _staff_record(request, uscc, reason=reason, reason_kind=reason_kind)
-    subject, disclosed = public_record_by_uscc(uscc)
+    # No code holds a NUL, and PostgreSQL refuses one in a text parameter.
+    subject, disclosed = public_record_by_uscc(uscc) if "\x00" not in uscc else (None, [])
     if subject is None or subject.kind != SubjectKind.ORG:
         raise NotFound(f"统一社会信用代码“{uscc[:18]}”没有对应的信用主体", field="uscc")
     return _json(_body(subject, disclosed, public=True, explain=False))

@@ -208,7 +208,7 @@ def export_request_create(
 
 
 def _locked_for_decision(actor: User, export: ExportRequest) -> ExportRequest:
-    locked = ExportRequest.objects.select_for_update().select_related("provider").get(pk=export.pk)
+    locked = ExportRequest.objects.select_for_update().get(pk=export.pk)
     if locked.requested_by_id == actor.pk:
         raise PermissionDenied(
             f"导出申请 {locked.pk} 是本人提出的，须由另一名工作人员审批（西安 第三十八条，元宝山 第二十七条）",
