@@ -45,6 +45,7 @@ def _register_routers() -> None:
     from pubcredit.disclosure.api.access import authorised_router, sharing_router
     from pubcredit.disclosure.api.records import router as disclosure_records_router
     from pubcredit.evaluation.api import router as evaluation_router
+    from pubcredit.exchange.api import router as exchange_router
     from pubcredit.lists.api import router as lists_router
     from pubcredit.measures.api import checks_router, measures_router
     from pubcredit.objections.api import router as objections_router
@@ -71,6 +72,7 @@ def _register_routers() -> None:
     api.add_router("/v1/screenings", screening_router)
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/evaluation", evaluation_router)
+    api.add_router("/v1/exchange", exchange_router)
 
 
 _register_routers()

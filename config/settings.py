@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pubcredit.screening",
     "pubcredit.reports",
     "pubcredit.evaluation",
+    "pubcredit.exchange",
     "pubcredit.portal",
     "pubcredit.ops",
     "pubcredit.demo",

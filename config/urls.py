@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("pubcredit.reports.urls")),
     path("verify/", include("pubcredit.reports.verify_urls")),
     path("evaluation/", include("pubcredit.evaluation.urls")),
+    path("exchange/", include("pubcredit.exchange.urls")),
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]
