@@ -53,6 +53,7 @@ bench: $(STAMP)
 	@scripts/system-packages --bench
 	$(BIN)/python bench/demo_load.py
 	$(BIN)/python bench/http_lookup.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static
