@@ -44,6 +44,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,11 @@ SHORTLIST = 8
 # A deletion key can be shared by hundreds of names one character apart ("X信科技"); this many
 # are read from one key and filtered by edit distance on the stored cores.
 DELETION_KEY_CAP = 512
+
+
+@lru_cache(maxsize=4096)
+def _regions_of(stored: str) -> frozenset[str]:
+    return frozenset(stored.split("|")) if stored else frozenset()
 
 
 def _text_hash(text: str) -> int:
@@ -241,17 +247,33 @@ class NameIndex:
 
     def stored_parts(self, subject_id: int) -> NameParts | None:
         """The parts stored for a subject (the whole text is kept only as a hash)."""
-        if subject_id >= len(self.cores) or not self.cores[subject_id]:
-            return None
-        core = str(self.cores[subject_id])
-        regions = str(self.regions[subject_id])
-        return NameParts(
-            text=f"#{int(self.texts[subject_id])}",
-            core=core,
-            regions=frozenset(regions.split("|")) if regions else frozenset(),
-            form=str(self.forms[subject_id]),
-            pinyin=to_pinyin(core),
-        )
+        return self.stored_parts_many([subject_id])[0]
+
+    def stored_parts_many(self, subject_ids: list[int]) -> list[NameParts | None]:
+        if not subject_ids:
+            return []
+        where = np.array(subject_ids, dtype=np.int64)
+        inside = where < len(self.cores)
+        where[~inside] = 0
+        cores = self.cores[where].tolist()
+        regions = self.regions[where].tolist()
+        forms = self.forms[where].tolist()
+        texts = self.texts[where].tolist()
+        out: list[NameParts | None] = []
+        for n, core in enumerate(cores):
+            if not inside[n] or not core:
+                out.append(None)
+                continue
+            out.append(
+                NameParts(
+                    text=f"#{texts[n]}",
+                    core=core,
+                    regions=_regions_of(regions[n]),
+                    form=forms[n],
+                    pinyin=to_pinyin(core),
+                )
+            )
+        return out
 
     def shortlist(self, names: list[NameParts], *, deletions: bool) -> list[list[int]]:
         """Per name, up to SHORTLIST subject ids: the same core, the same pinyin, or (with
@@ -317,7 +339,8 @@ class NameIndex:
             meta = np.load(path / "meta.npy").tolist()
             if meta[0] != FORMAT_VERSION:
                 return None
-            arrays = {name: np.load(path / f"{name}.npy", mmap_mode="c") for name in cls._ARRAYS}
+            # Copy-on-write maps, viewed as plain arrays (a memmap's item access is ten times slower).
+            arrays = {name: np.load(path / f"{name}.npy", mmap_mode="c").view(np.ndarray) for name in cls._ARRAYS}
         except (OSError, KeyError, ValueError, IndexError):
             return None
         index = cls(**arrays)

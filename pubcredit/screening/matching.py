@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.db import connection
+
 from pubcredit.core.crypto import blind_index, mask_person_name
 from pubcredit.screening.index import NameIndex
 from pubcredit.screening.models import FalseMatch, Outcome
@@ -108,17 +110,26 @@ def _marks(organisation_id: int | None, keys: set[str]) -> set[tuple[str, int]]:
     return found
 
 
+_SHOWN_FIELDS = ("id", "kind", "name", "uscc", "id_number_index", "id_number_masked")
+
+
 def _read_subjects(**lookup: Sequence[Any]) -> list[Subject]:
+    """Subjects by one field's values, in chunks; on PostgreSQL as one `= ANY(array)` parameter
+    per chunk (Django's IN resolves every value, measured at a third of a second per 4,000)."""
     ((field_name, values),) = lookup.items()
     values = list(values)
     out: list[Subject] = []
+    postgres = connection.vendor == "postgresql"
     for start in range(0, len(values), READ_CHUNK):
         chunk = values[start : start + READ_CHUNK]
-        out += list(
-            Subject.objects.filter(**{f"{field_name}__in": chunk}).only(
-                "id", "kind", "name", "uscc", "id_number_index", "id_number_masked"
+        if postgres:
+            out += list(
+                Subject.objects.only(*_SHOWN_FIELDS).extra(  # constant SQL; the values are a parameter
+                    where=[f"{connection.ops.quote_name(field_name)} = ANY(%s)"], params=[chunk]
+                )
             )
-        )
+        else:
+            out += list(Subject.objects.filter(**{f"{field_name}__in": chunk}).only(*_SHOWN_FIELDS))
     return out
 
 
@@ -208,10 +219,8 @@ def screen_rows(
         for position, ids in zip(positions, shortlists, strict=True):
             parts = names[position]
             scored = scored_names[position]
-            for sid in ids:
-                if sid in scored or any((k, sid) in excluded for k in keys[position]):
-                    continue
-                stored = index.stored_parts(sid)
+            ids = [sid for sid in ids if sid not in scored and not any((k, sid) in excluded for k in keys[position])]
+            for sid, stored in zip(ids, index.stored_parts_many(ids), strict=True):
                 if stored is None:
                     continue
                 if index.text_matches(sid, parts.text):

@@ -200,7 +200,7 @@ def test_a_saved_index_is_loaded_by_a_new_process_and_refreshed(
     assert first.action == "built" and any(tmp_path.iterdir())
     forget_indexes()  # as a new worker process
     new = OrgSubjectFactory.create(name="西安汇源博远医药有限公司")
-    index, second = current_index()
+    _index, second = current_index()
     assert second.action == "loaded+refreshed" and second.added >= 1
     job = _submit(clerk, [["名称"], ["汇源博远医药（西安）有限公司"], ["西安华信科技有限公司"]])
     assert [_best(row) for row in job.rows.order_by("row_number")] == [new.pk, firms["xian"].pk]
