@@ -1,7 +1,12 @@
 """Pages of data exchange with other platforms (the shared-resource catalogue), mounted at /exchange/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from pubcredit.exchange import views
 
 app_name = "exchange"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("key/", views.key, name="key"),
+]
