@@ -1,35 +1,34 @@
 """The candidate index of batch screening: which organisations a typed name may mean.
 
 Comparing every input name with every subject is out of the question (10,000 x 1,000,000). The
-index answers, for one parsed name (`names.parse_name`), a short list of subject ids, which the
-scorer then compares with rapidfuzz:
+index answers, for one parsed name (`names.parse_name`), a short list of subject ids:
 
 - the exact core ("华信科技" for "华信（西安）科技有限责任公司" and "西安华信科技有限公司" alike);
+- the toneless pinyin of the core (homophone typos from pinyin input methods);
 - the core with one character deleted, on both sides (a symmetric one-edit neighbourhood): a
   wrong, missing or extra character, or two swapped ones, still share a key. Character bigrams
-  were measured first: a 4-character core with its middle character wrong keeps one bigram of
-  three, which a common word ("科技") shares with 100,000 names; the deletion keys hit at once;
-- the toneless pinyin of the core (homophone typos from pinyin input methods, names typed in
-  pinyin).
+  were not chosen: a 4-character core with its middle character wrong keeps one bigram of three,
+  and a common one ("科技") is shared by a large share of all names.
 
-Keys are 64-bit hashes (CRC-32 and Adler-32), stored as two numpy arrays sorted by hash (hash, subject id):
-1,000,000 organisations make about 8 million keys, 128 MB, looked up with `searchsorted`. A hash
-collision only adds a candidate that the scorer rejects.
+Keys are 64-bit hashes (CRC-32 and Adler-32) in two numpy arrays sorted by hash (hash, subject
+id): 850,000 organisations make 8.3 million keys, 130 MB, looked up with `searchsorted`. Each
+subject's parts (core, regions, legal form, a hash of the whole name) are kept in arrays indexed by
+id, so that `shortlist` filters candidates by edit distance (rapidfuzz) and the scorer compares
+them without reading names back; a hash collision only adds a candidate the filter drops.
 
 Freshness (chosen over a key table kept by the subjects' write path, which would need a hook in
 every writer, the bulk loaders' COPY included): the index keeps a watermark, the time its last
-build or refresh started and the highest id it has read. `refresh()` at the start of every job reads the
-organisations changed since (minus `REFRESH_OVERLAP`, for transactions that committed late) and
-adds their keys to a small sorted delta, merged into the main arrays once it grows. A renamed
-subject keeps its old keys, which then only yield a candidate whose current name the scorer reads
-from the database and rejects; a deleted one yields an id that is no longer there. If organisations
-disappeared below the watermark (the count does not match), the index is rebuilt.
+build or refresh started and the highest id it has read. `refresh()` at the start of every job
+reads the organisations changed since (minus `REFRESH_OVERLAP`, for transactions that committed
+late), overwrites their parts and adds their keys to a small sorted delta, merged into the main
+arrays once it grows. A renamed subject's old keys then only bring a candidate whose current
+parts no longer match; a deleted subject is dropped when the shown candidates are read. If
+organisations disappeared below the watermark (the count does not match), the index is rebuilt.
 
-A built index is saved to `PUBCREDIT_SCREENING_INDEX_DIR` (default var/screening-index), one file
-per database, so a new worker process loads it (well under a second) and refreshes it instead of
-rebuilding (about two minutes for a million names); the arrays are memory-mapped, so the load
-itself is immediate. Measured figures: bench/screen.py and
-docs/decisions/0003-screening-index.md.
+A built index is saved to `PUBCREDIT_SCREENING_INDEX_DIR` (default var/screening-index), one
+directory of .npy files per database, so a new worker process maps it (immediately) and
+refreshes it instead of rebuilding (about two minutes for a million names). Measured figures:
+bench/screen.py and docs/decisions/0003-screening-index.md.
 """
 
 from __future__ import annotations

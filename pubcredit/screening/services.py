@@ -35,8 +35,9 @@ from pubcredit.subjects.models import Subject
 logger = logging.getLogger(__name__)
 
 # Rows screened inside the upload request. Measured with bench/screen.py on 1,000,000 subjects
-# (see docs/decisions/0003-screening-index.md): 2,000 names take well under two seconds once the
-# index is loaded, which a clerk waits for; more would hold a web worker too long.
+# (docs/decisions/0003-screening-index.md): 2,000 names take about 0.9 s for candidates and
+# scoring, 0.5 s to refresh the index and about 2 s for the status lookup on a cold cache, which
+# a clerk waits for; more would hold a web worker too long, so longer lists are queued.
 INLINE_ROWS = 2000
 CHUNK_ROWS = 1000
 LEASE = dt.timedelta(minutes=10)
