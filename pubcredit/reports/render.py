@@ -5,6 +5,7 @@ and a QR code of the verification link drawn as SVG.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -12,6 +13,8 @@ import segno
 from django.template.loader import render_to_string
 
 _local = threading.local()
+# WeasyPrint logs each lay-out step at INFO; one line per step per report is noise in the logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def qr_svg_data_uri(text: str) -> str:

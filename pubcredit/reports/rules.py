@@ -117,9 +117,18 @@ def undisclosed_notes(
     policy: Policy,
     subject_kind: str,
     items_out_of_scope: list[tuple[str, str]] | None = None,
+    special: bool = False,
 ) -> list[Note]:
     """What this version leaves out and why, from the pack in force and the viewer."""
     notes: list[Note] = []
+    if special:
+        notes.append(
+            Note(
+                "本报告为信用代证专用版，仅就信息主体选择的事项在报告时间范围内的记录出具证明，未选择的事项不载明；"
+                "某一事项没有记录的，注明“未发现相关记录”",
+                "信息主体的申请",
+            )
+        )
     if viewer_kind is ViewerKind.PUBLIC:
         if subject_kind == "person" and policy.param("disclosure.person_info_public").value is False:
             notes.append(
@@ -151,14 +160,17 @@ def undisclosed_notes(
             )
         notes.append(Note("异议及信用修复办理情况属信息主体的非公开信息，公开版不载明", "平台规则"))
     elif viewer_kind is ViewerKind.SUBJECT:
-        notes.append(
-            Note(
-                "本报告为信息主体本人查询的完整版，载明全部保存中的信息（含非公开信息），每条记录注明其对社会公开的状态；"
-                "已删除、已撤销的信息不载明",
-                "西安 第十九条（信息主体查询本人非公开信息）",
+        if not special:
+            notes.append(
+                Note(
+                    "本报告为信息主体本人查询的完整版，载明全部保存中的信息（含非公开信息），每条记录注明其对社会公开的状态；"
+                    "已删除、已撤销的信息不载明",
+                    "西安 第十九条（信息主体查询本人非公开信息）",
+                )
             )
+        notes.append(
+            Note("本报告可能载有非公开信息，仅供信息主体本人使用，是否向第三方提供由信息主体自行决定", "平台规则")
         )
-        notes.append(Note("非公开信息仅供信息主体本人使用，向第三方提供应自行决定", "平台规则"))
     elif viewer_kind is ViewerKind.AUTHORISED:
         notes.append(
             Note(

@@ -234,5 +234,5 @@ def report_content(
         notes=notes,
         requester_label=requester_label,
         purpose=purpose,
-        record_count=len(chosen),
+        record_count=len(chosen) if special is None else sum(len(g.entries) for line in special for g in line.groups),
     )

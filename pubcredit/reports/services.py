@@ -184,6 +184,7 @@ def report_generate(
         policy=policy,
         subject_kind=decided.subject.kind,
         items_out_of_scope=decided.items_out_of_scope,
+        special=kind == ReportKind.SPECIAL,
     )
     number = report_number(today)
     verify_url = verify_base_url() + reverse("verify:report", args=[number])
