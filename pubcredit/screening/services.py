@@ -6,7 +6,8 @@ queued and processed by `pubcredit screening work`. Processing is chunked: each 
 are committed with the job's progress, and rows already stored (unique per job and row number)
 are skipped, so a worker killed half-way and run again finishes the job without duplicates. The
 screening date is fixed when a job first starts, so a resumed job gives the same answers. The
-uploaded file (which may hold ID numbers) is deleted from the job once it is done.
+uploaded file (which may hold ID numbers) is kept SM4-GCM encrypted and deleted from the job once
+it is done.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from pubcredit.accounts.actors import Actor, actor_label, actor_user_and_label, audit_identity
 from pubcredit.collection.parsers import FileRejected
 from pubcredit.core.audit import audit_record, audit_text
-from pubcredit.core.crypto import sm3_hex
+from pubcredit.core.crypto import DecryptionError, sm3_hex, sm4_gcm_decrypt, sm4_gcm_encrypt
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.screening.index import current_index
 from pubcredit.screening.matching import InputRow, PhaseTimes, RowResult, screen_rows
@@ -41,6 +43,18 @@ logger = logging.getLogger(__name__)
 INLINE_ROWS = 2000
 CHUNK_ROWS = 1000
 LEASE = dt.timedelta(minutes=10)
+
+
+_FILE_AAD = b"pubcredit:screening-file"
+
+
+def seal_file(content: bytes) -> bytes:
+    """An uploaded list may hold ID numbers: it is kept SM4-GCM encrypted until processed."""
+    return sm4_gcm_encrypt(settings.PUBCREDIT_SM4_KEY, content, _FILE_AAD)
+
+
+def open_file(blob: bytes) -> bytes:
+    return sm4_gcm_decrypt(settings.PUBCREDIT_SM4_KEY, blob, _FILE_AAD)
 
 
 def _audit(actor: Actor, action: str, target: ScreeningJob | FalseMatch, data: dict[str, object]) -> None:
@@ -78,7 +92,7 @@ def screening_submit(*, actor: Actor, file_name: str, content: bytes, business_t
             created_by_label=label,
             file_name=name,
             file_sm3=sm3_hex(content),
-            content=content,
+            content=seal_file(content),
             business_type=kind,
         )
         _audit(
@@ -168,9 +182,10 @@ def screening_process_report(
     job = _claim(job_id, force=force)
     if job is None:
         return ProcessReport(ScreeningJob.objects.get(pk=job_id), 0, times)
-    content = bytes(job.content or b"")
     try:
-        rows = list(read_rows(job.file_name, content))
+        rows = list(read_rows(job.file_name, open_file(bytes(job.content or b""))))
+    except DecryptionError:
+        return ProcessReport(_fail(job, "待处理的名单文件无法解密（文件已损坏或密钥已更换），请重新上传"), 0, times)
     except FileRejected as exc:
         return ProcessReport(_fail(job, exc.message), 0, times)
     done = set(ScreeningRow.objects.filter(job=job).values_list("row_number", flat=True))

@@ -100,9 +100,17 @@ def test_a_crash_half_way_leaves_whole_chunks_and_the_rerun_completes(
 
 def test_an_unreadable_queued_file_fails_the_job_with_the_reason(clerk: User, small_inline: None) -> None:
     job = _queued(clerk)
-    ScreeningJob.objects.filter(pk=job.pk).update(content=b"\xff\xfe\x00garbage")
+    ScreeningJob.objects.filter(pk=job.pk).update(content=services.seal_file(b"\xff\xfe\x00garbage"))
     failed = screening_process(job.pk)
     assert failed.state == JobState.FAILED and "编码" in failed.error
+
+
+def test_a_queued_file_is_kept_encrypted_and_a_damaged_one_fails_the_job(clerk: User, small_inline: None) -> None:
+    job = _queued(clerk)
+    assert job.content is not None and "名称".encode() not in bytes(job.content)
+    ScreeningJob.objects.filter(pk=job.pk).update(content=b"\x01" + bytes(40))
+    failed = screening_process(job.pk)
+    assert failed.state == JobState.FAILED and "无法解密" in failed.error
 
 
 def test_another_organisation_gets_404_and_oversight_reads(clerk: User) -> None:
