@@ -14,7 +14,7 @@ from pubcredit.collection.schemas import BatchIn, BatchOut
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
 from pubcredit.collection.services.batches import batch_submit_file, batch_submit_rows, submitting_provider
 from pubcredit.core.errors import ValidationFailed
-from pubcredit.core.json_body import parse_json_body
+from pubcredit.core.json_body import json_body_openapi, parse_json_body
 
 router = Router(tags=["信息归集"])
 _AUTH = SessionOrTokenAuth(scope="collect")
@@ -52,9 +52,7 @@ def _status(batch: Batch, replayed: bool) -> Status[dict[str, Any]]:
     response={200: BatchOut, 201: BatchOut, 422: BatchOut},
     auth=_AUTH,
     summary="报送一批信用记录（JSON；整批入库或整批退回，partial=true 时合格记录入库）",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": BatchIn.model_json_schema()}}}
-    },
+    openapi_extra=json_body_openapi(BatchIn),
 )
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, BatchIn)

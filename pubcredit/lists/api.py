@@ -10,7 +10,7 @@ from ninja import Router, Status
 from pubcredit.accounts.actors import actor_label
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
-from pubcredit.core.json_body import parse_json_body
+from pubcredit.core.json_body import json_body_openapi, parse_json_body
 from pubcredit.lists.models import EntryState, ListEntry, ListType
 from pubcredit.lists.schemas import EntryIn, EntryOut, ExitIn, VoidIn
 from pubcredit.lists.selectors import list_entries_visible_to, list_entry_get, list_types_for, user_lists_for
@@ -44,10 +44,6 @@ def entry_out(entry: ListEntry) -> dict[str, Any]:
     }
 
 
-def _body(schema: type[Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema.model_json_schema()}}}}
-
-
 @router.get(
     "/entries", response=list[EntryOut], auth=_AUTH, summary="可见的名单条目（最近 200 条，可按类别和状态筛选）"
 )
@@ -67,7 +63,7 @@ def entries(request: HttpRequest, kind: str = "", state: str = "") -> list[dict[
     response={201: EntryOut},
     auth=_AUTH,
     summary="认定部门将主体列入名单（失信名单须附信用修复告知书：两书同达）",
-    openapi_extra=_body(EntryIn),
+    openapi_extra=json_body_openapi(EntryIn),
 )
 def create(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, EntryIn)
@@ -111,7 +107,7 @@ def detail(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     response=EntryOut,
     auth=_AUTH,
     summary="提前移出名单（信用修复、异议成立或撤销决定），记录原因",
-    openapi_extra=_body(ExitIn),
+    openapi_extra=json_body_openapi(ExitIn),
 )
 def exit_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     data = parse_json_body(request.body, ExitIn)
@@ -127,7 +123,7 @@ def exit_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     response=EntryOut,
     auth=_AUTH,
     summary="错误列入：撤销并通知据此采取措施的部门恢复信誉",
-    openapi_extra=_body(VoidIn),
+    openapi_extra=json_body_openapi(VoidIn),
 )
 def void_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     data = parse_json_body(request.body, VoidIn)

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pubcredit.accounts.actors import actor_may
+from pubcredit.core.downloads import private_download
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
 from pubcredit.lists.forms import EntryForm, ExitForm, VoidForm
@@ -214,9 +215,4 @@ def decision_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("认定决定书不存在或无权查看")
     if not entry.decision_file:
         raise Http404("该条目没有上传认定决定书")
-    response = FileResponse(
-        default_storage.open(entry.decision_file, "rb"), as_attachment=True, filename=entry.decision_file_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(default_storage.open(entry.decision_file, "rb"), filename=entry.decision_file_name)

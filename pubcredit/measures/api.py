@@ -11,7 +11,7 @@ from ninja import Router, Status
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import NotFound, PermissionDenied
-from pubcredit.core.json_body import parse_json_body
+from pubcredit.core.json_body import json_body_openapi, parse_json_body
 from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
 from pubcredit.measures.schemas import CheckFeedbackIn, CheckIn, CheckOut, MeasureOut, TaskFeedbackIn, TaskOut
 from pubcredit.measures.selectors import check_get, task_get, task_queue, user_department
@@ -22,10 +22,6 @@ measures_router = Router(tags=["联合奖惩"])
 checks_router = Router(tags=["信用核查"])
 _AUTH = SessionOrTokenAuth(scope="check")
 PAGE = 200
-
-
-def _body(schema: type[Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema.model_json_schema()}}}}
 
 
 def check_out(check: CreditCheck) -> dict[str, Any]:
@@ -70,7 +66,7 @@ def task_out(task: MeasureTask) -> dict[str, Any]:
     response={201: CheckOut},
     auth=_AUTH,
     summary="信用核查：主体的名单状态、适用措施（强制性在前）、绿色通道与重点监管标识，返回核查编号",
-    openapi_extra=_body(CheckIn),
+    openapi_extra=json_body_openapi(CheckIn),
 )
 def check_run(request: HttpRequest) -> Status[dict[str, Any]]:
     data = parse_json_body(request.body, CheckIn)
@@ -99,7 +95,7 @@ def check_read(request: HttpRequest, number: str) -> dict[str, Any]:
     response=CheckOut,
     auth=_AUTH,
     summary="反馈核查结果的使用情况（已实施的措施，或未实施的理由）",
-    openapi_extra=_body(CheckFeedbackIn),
+    openapi_extra=json_body_openapi(CheckFeedbackIn),
 )
 def check_feedback_post(request: HttpRequest, number: str) -> dict[str, Any]:
     data = parse_json_body(request.body, CheckFeedbackIn)
@@ -142,7 +138,7 @@ def tasks(request: HttpRequest) -> list[dict[str, Any]]:
     response=TaskOut,
     auth=_AUTH,
     summary="反馈联合奖惩任务的执行情况（已实施及日期，或不适用及理由）",
-    openapi_extra=_body(TaskFeedbackIn),
+    openapi_extra=json_body_openapi(TaskFeedbackIn),
 )
 def task_feedback_post(request: HttpRequest, task_id: int) -> dict[str, Any]:
     data = parse_json_body(request.body, TaskFeedbackIn)

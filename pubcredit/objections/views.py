@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pubcredit.accounts.actors import actor_may
+from pubcredit.core.downloads import private_download
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.roles import Role
 from pubcredit.disclosure.selectors.records import records_disclosed
@@ -443,7 +444,4 @@ def objection_evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence_open(actor=request.user, evidence=evidence)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = FileResponse(handle, as_attachment=True, filename=evidence.file_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(handle, filename=evidence.file_name, content_type=evidence.content_type)

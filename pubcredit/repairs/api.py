@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
-from pubcredit.core.json_body import parse_json_body
+from pubcredit.core.json_body import json_body_openapi, parse_json_body
 from pubcredit.repairs.models import RepairApplication
 from pubcredit.repairs.schemas import DecisionIn, IneligibleOut, RepairOut
 from pubcredit.repairs.selectors import own_record_get, repair_get, repair_proofs, user_applies_for
@@ -104,9 +104,7 @@ def detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
     response=RepairOut,
     auth=_AUTH,
     summary="作出失信认定的信息提供单位决定是否修复（accept、reason；不予修复须说明理由）",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": DecisionIn.model_json_schema()}}}
-    },
+    openapi_extra=json_body_openapi(DecisionIn),
 )
 def decide(request: HttpRequest, application_id: int) -> dict[str, Any]:
     data = parse_json_body(request.body, DecisionIn)

@@ -38,6 +38,7 @@ from pubcredit.collection.services.declarations import (
 )
 from pubcredit.collection.views.declaration_forms import ApproveForm, DeclarationForm, ItemChoiceForm, ReasonForm
 from pubcredit.collection.workflow import declaration_may_move
+from pubcredit.core.downloads import private_download
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.subjects.models import Subject
 
@@ -235,9 +236,4 @@ def declaration_attachment(request: HttpRequest, pk: int) -> FileResponse:
         handle = default_storage.open(attachment.path, "rb")
     except FileNotFoundError as exc:
         raise Http404(f"证明材料 {pk} 的文件已不在存储中") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.file_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(handle, filename=attachment.file_name, content_type=attachment.content_type)

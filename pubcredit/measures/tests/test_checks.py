@@ -126,10 +126,10 @@ def test_checks_are_logged_like_queries_and_fed_back_once_by_their_department(pa
     log = QueryLogEntry.objects.get(subject=parties.subject)
     assert (log.viewer_kind, log.basis, log.purpose) == ("check", f"check:{number}", "政府采购信用核查")
     url = f"{URL}/{number}/feedback"
-    auth = {"content_type": "application/json"}
-
     def post(body: dict[str, Any], bearer: str) -> Any:
-        return Client().post(url, json.dumps(body), HTTP_AUTHORIZATION=f"Bearer {bearer}", **auth)
+        return Client().post(
+            url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}"
+        )
 
     assert Client().get(f"{URL}/{number}", HTTP_AUTHORIZATION=f"Bearer {other_token}").status_code == 404
     assert post({"outcome": "applied", "measures": ["B03"]}, other_token).status_code == 404

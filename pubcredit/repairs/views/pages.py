@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pubcredit.core.downloads import private_download
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.policy import get_policy
 from pubcredit.repairs.models import RepairApplication, RepairState
@@ -235,7 +236,4 @@ def proof(request: HttpRequest, pk: int) -> FileResponse:
         handle = repair_proof_open(actor=request.user, proof=found)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = FileResponse(handle, as_attachment=True, filename=found.file_name, content_type=found.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(handle, filename=found.file_name, content_type=found.content_type)
