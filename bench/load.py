@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from setup_db import CLI, ROOT, bench_env, free_port, migrate, pubcredit, recreate_postgres, wait_for_port
+from setup_db import CLI, ROOT, bench_env, free_port, migrate, pubcredit, recreate_postgres
 
 from pubcredit.ops.gunicorn import default_workers
 
@@ -354,6 +354,26 @@ def _reconcile_uploads(uploads: Uploads) -> list[str]:
     return problems
 
 
+def _wait_for_server(server: subprocess.Popen[bytes], port: int, errors: Path) -> None:
+    """Until the platform listens; exit with its own words if it stops first."""
+    deadline = time.monotonic() + 180
+    while not listening(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            tail = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+            sys.exit("the platform did not start listening:\n" + "\n".join(tail))
+        time.sleep(0.2)
+
+
+def listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=DEFAULT_URL, help="postgres://... (dropped and created) or sqlite")
@@ -382,17 +402,17 @@ def main() -> None:
         url, env = _prepare(args.database, var_dir, args.records, args.reuse)
         city = _city(env, var_dir, args.seed)
         port = free_port()
-        log_path = var_dir / "access.log"
-        with log_path.open("wb") as log:
+        log_path, errors_path = var_dir / "access.log", var_dir / "server-errors.log"
+        with log_path.open("wb") as log, errors_path.open("wb") as errors_log:
             server = subprocess.Popen(
                 [*CLI, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
-                stderr=subprocess.DEVNULL,
+                stderr=errors_log,
             )
             try:
-                wait_for_port(port)
+                _wait_for_server(server, port, errors_path)
                 uploads = Uploads()
                 elapsed = _load(port, city, kinds, args, uploads)
             finally:

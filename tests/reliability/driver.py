@@ -31,11 +31,13 @@ def _setup() -> None:
 
 
 def seed() -> dict[str, object]:
-    """A small demo city, its logins and sample files, and the demo objection forwarded to the provider."""
+    """A small demo city, its logins and sample files, the demo objection forwarded to the provider,
+    and an API token of the provider's system (`collect`) in var/api-token.txt."""
     from django.conf import settings
     from django.core.management import call_command
 
     from pubcredit.accounts.models import User
+    from pubcredit.accounts.services import api_client_create
     from pubcredit.demo.accounts import demo_accounts
     from pubcredit.demo.loader import demo_load
     from pubcredit.demo.samples import write_sample_files
@@ -48,7 +50,12 @@ def seed() -> dict[str, object]:
     write_sample_files(Path(settings.VAR_DIR) / "demo-files")
     objection = Objection.objects.order_by("pk").first()
     assert objection is not None, "the demo city has no objection"
-    objection_check(actor=User.objects.get(username="operator"), objection=objection)
+    operator = User.objects.get(username="operator")
+    objection_check(actor=operator, objection=objection)
+    provider = User.objects.get(username="provider").organisation
+    assert provider is not None
+    _client, token = api_client_create(actor=operator, organisation=provider, name="报送系统", scopes=["collect"])
+    (Path(settings.VAR_DIR) / "api-token.txt").write_text(token, encoding="utf-8")
     return {"objection": objection.pk}
 
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Generator, Sequence
-from contextlib import closing
+import time
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,7 @@ TABLES = (
     "accounts_user",
     "core_auditevent",
 )
+SERVER_START_LIMIT = 120  # seconds for `pubcredit serve` to listen, or to stop (a loaded machine is slow)
 _numbers = itertools.count(1)
 
 
@@ -125,6 +129,49 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 def killed(result: subprocess.CompletedProcess[str]) -> None:
     """The child died by SIGKILL at its fault point (not by an error of its own)."""
     assert result.returncode == -9, f"exit {result.returncode}, expected SIGKILL\n{result.stdout}\n{result.stderr}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def serving(db: Database, log: Path, *, workers: int, **extra: str) -> Iterator[tuple[int, int]]:
+    """`pubcredit serve` (gunicorn) on `db` at a free loopback port: yields (port, server pid)."""
+    port = free_port()
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pubcredit.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            cwd=ROOT,
+            env=db.env(**extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + SERVER_START_LIMIT
+            while not listening(port):
+                assert server.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, "the platform did not start listening"
+                time.sleep(0.1)
+            yield port, server.pid
+            assert server.poll() is None, "the platform died"
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=SERVER_START_LIMIT)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def audit_intact(db: Database) -> str:

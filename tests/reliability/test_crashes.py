@@ -1,22 +1,26 @@
 """A process killed (SIGKILL) in the middle of a batch, an objection step or the expiry sweep leaves
 nothing half-done, and the same action run again completes exactly once.
 
-Each test runs the real command (`pubcredit batch load`, `pubcredit disclosure sweep`) or the
-driver (`tests/reliability/driver.py`, which calls the service) in a child process with
-PUBCREDIT_FAULT_AT naming a fault point (pubcredit/ops/faults.py), then reads the database.
+Each test runs the real command (`pubcredit batch load`, `pubcredit disclosure sweep`,
+`pubcredit serve` answering the batch API) or the driver (`tests/reliability/driver.py`, which
+calls the service) in a child process with PUBCREDIT_FAULT_AT naming a fault point
+(pubcredit/ops/faults.py), then reads the database.
 They run on SQLite, and on PostgreSQL in the pass of the suite that sets
 PUBCREDIT_TEST_DATABASE_URL.
 """
 
 from __future__ import annotations
 
+import csv
+import http.client
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.reliability.support import Database, audit_intact, copy_of, killed, ok, run
+from tests.reliability.support import Database, audit_intact, copy_of, killed, ok, run, serving
 
 SWEEP_DAY = "2040-01-01"  # every period of the demo city has ended by then
 
@@ -63,6 +67,50 @@ def test_a_batch_killed_before_commit_leaves_nothing_and_lands_once_when_sent_ag
     assert "already received" in again
     assert db.counts() == landed
     audit_intact(db)
+
+
+def _post_batch(port: int, token: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        conn.request("POST", "/api/v1/batches", body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def test_a_server_worker_killed_mid_batch_answers_nothing_and_the_retry_lands_once(
+    db: Database, tmp_path: Path
+) -> None:
+    """A provider's system sends a batch; the worker handling it dies before the commit; the
+    system sends the same request again (same batch reference) to the same running server."""
+    path, rows = _sample_file(db)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        batch = {"item": "CF", "ref": "KILL-API-0001", "rows": list(csv.DictReader(handle))}
+    body = json.dumps(batch, ensure_ascii=False).encode()
+    token = (db.var_dir / "api-token.txt").read_text(encoding="utf-8").strip()
+    before = db.counts()
+    fault = {"PUBCREDIT_FAULT_AT": "batch.before_commit", "PUBCREDIT_FAULT_ONCE": str(tmp_path / "fired")}
+    with serving(db, tmp_path / "serve.log", workers=1, **fault) as (port, _pid):
+        with pytest.raises((http.client.HTTPException, ConnectionError)):
+            _post_batch(port, token, body)  # the worker died: no answer at all
+        assert (tmp_path / "fired").exists()
+        after = db.counts()
+        raw_kept = after.pop("collection_rawupload")
+        assert raw_kept == before.pop("collection_rawupload") + 1
+        assert after == before
+
+        status, first = _post_batch(port, token, body)  # served by the worker gunicorn started anew
+        assert status == 201, first
+        assert (first["status"], first["rows_created"]) == ("accepted", rows)
+        status, again = _post_batch(port, token, body)
+        assert status == 200, again
+        assert again["id"] == first["id"]
+    landed = db.counts()
+    assert landed["records_record"] == before["records_record"] + rows
+    assert landed["collection_batch"] == before["collection_batch"] + 1
+    assert landed["collection_rawupload"] == raw_kept
 
 
 def test_an_objection_answer_killed_before_commit_is_undone_and_answered_once_on_retry(db: Database) -> None:

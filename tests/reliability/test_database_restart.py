@@ -14,10 +14,7 @@ import contextlib
 import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,21 +25,15 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.reliability.support import PG_BIN, ROOT, Database, ok, postgres_url, run
+from tests.reliability.support import PG_BIN, Database, free_port, ok, postgres_url, run, serving
 
 pytestmark = [pytest.mark.postgres_only]
 
 WORKERS = 2
 THREADS = 4
 REQUEST_TIMEOUT = 30  # seconds; a request still unanswered then counts as a hang
-WAIT_LIMIT = 60  # seconds for any one phase, so that a broken platform fails the test instead of hanging it
+WAIT_LIMIT = 120  # seconds for any one phase, so that a broken platform fails the test instead of hanging it
 CLEAN_FAILURES = {500, 503}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(condition: object, what: str) -> None:
@@ -95,7 +86,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
         pytest.skip(f"PostgreSQL 15 server binaries are not installed ({PG_BIN})")
     # Not under pytest's tmp dir, which the postgres user cannot enter.
-    made = Cluster(Path(tempfile.mkdtemp(prefix="pubcredit-pg-")), _free_port())
+    made = Cluster(Path(tempfile.mkdtemp(prefix="pubcredit-pg-")), free_port())
     try:
         made.init()
         made.ctl("start")
@@ -122,35 +113,8 @@ def platform(cluster: Cluster, template: Database, tmp_path: Path) -> Iterator[t
     db = Database(cluster.url("pubcredit"), tmp_path / "var")
     db.var_dir.mkdir()
     ok(run(db, "collectstatic", "--no-input", "-v0"))  # the error pages load the static manifest
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pubcredit.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
-        cwd=ROOT,
-        env=db.env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait(lambda: _listening(port) or server.poll() is not None, "the platform to listen")
-        assert server.poll() is None, (tmp_path / "serve.log").read_text()
-        yield db, port, server.pid
-        assert server.poll() is None, "the platform died"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=WAIT_LIMIT)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
+    with serving(db, tmp_path / "serve.log", workers=WORKERS) as (port, pid):
+        yield db, port, pid
 
 
 @dataclass
