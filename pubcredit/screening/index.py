@@ -58,7 +58,7 @@ from pubcredit.subjects.models import Subject, SubjectKind
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 REFRESH_OVERLAP = dt.timedelta(minutes=5)
 # A delta bigger than this share of the main arrays is merged into them.
 MERGE_SHARE = 0.02
@@ -82,8 +82,7 @@ def name_keys(parts: NameParts) -> Iterator[tuple[int, str]]:
     """(tier, key) of a parsed name: 0 exact core, 1 pinyin, 2 one character deleted."""
     core = parts.core
     yield 0, "c" + core
-    if parts.pinyin != core:
-        yield 1, "p" + parts.pinyin
+    yield 1, "p" + parts.pinyin  # for a name typed in pinyin, the core itself
     if len(core) >= 3:
         seen = set()
         for i in range(len(core)):

@@ -37,7 +37,9 @@ class Score:
 def _core_score(a: NameParts, b: NameParts) -> tuple[float, str]:
     if a.core == b.core:
         return 100.0, "名称主体一致"
-    if a.pinyin == b.pinyin and a.pinyin != a.core:
+    if a.pinyin == b.pinyin:
+        if a.core == a.pinyin:
+            return 94.0, f"名称主体的拼音相同（“{a.core}”即“{b.core}”）"
         return 94.0, f"名称主体读音相同（“{a.core}”与“{b.core}”，疑为同音字）"
     longest = max(len(a.core), len(b.core))
     if Levenshtein.distance(a.core, b.core, score_cutoff=1) <= 1:

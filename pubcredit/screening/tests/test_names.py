@@ -72,3 +72,8 @@ def test_a_wrong_character_in_a_short_name_is_left_to_a_person() -> None:
 def test_a_region_the_registered_name_does_not_have_is_left_to_a_person() -> None:
     assert score_names(parse_name("宝鸡华信科技有限公司"), parse_name("华信科技有限公司")).value < MATCH_SCORE
     assert score_names(parse_name("华信科技有限公司"), parse_name(REGISTERED)).value >= MATCH_SCORE
+
+
+def test_a_name_typed_in_pinyin_meets_the_chinese_one() -> None:
+    score = score_names(parse_name("Huaxin Keji"), parse_name(REGISTERED))
+    assert score.value >= MATCH_SCORE and "拼音相同" in score.reason
