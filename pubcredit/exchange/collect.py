@@ -17,7 +17,8 @@ SQLite's single write lock, so event ids grow in commit order and a reader never
 
 Not covered: the disclosure sweep archives records by a set-based UPDATE without a new version
 (archiving is decided by each platform's own pack), and purges empty the versions' content in
-place; the purge is published from its tombstone.
+place; the purge is published from its tombstone, and the content of the record's earlier
+events is emptied then, so the feed does not keep what the platform deleted.
 """
 
 from __future__ import annotations
@@ -274,8 +275,21 @@ def _tombstone_events(rows: list[Tombstone]) -> list[ChangeEvent]:
     return events
 
 
+def _scrub_purged(record_ids: list[int]) -> None:
+    """A purged record's content leaves the feed too: the earlier events of its versions keep the
+    version numbers and status, their content is emptied and marked purged."""
+    for event in ChangeEvent.objects.filter(
+        source_table="record_version", payload__record__in=record_ids
+    ).select_for_update():
+        if not event.payload.get("purged"):
+            event.payload = {**event.payload, "data": {}, "purged": True}
+            event.save(update_fields=["payload"])
+
+
 def _collect_tombstones(mark: CollectWatermark, now: dt.datetime) -> int:
     rows = list(Tombstone.objects.filter(pk__gt=mark.last_id).order_by("pk")[:BATCH])
+    if rows:
+        _scrub_purged([row.record_id for row in rows])
     return _collect_ids(mark, rows, _tombstone_events, now)
 
 

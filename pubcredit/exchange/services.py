@@ -267,6 +267,9 @@ def _apply_version(partner: ExchangePartner, payload: dict[str, Any], cursor: in
     if link is not None and version <= link.origin_version:
         return "duplicate"
     status = payload["status"]
+    if payload.get("purged"):
+        # Deleted at the source since: nothing of its content travels; the purge event follows.
+        return "skipped_purged"
     if link is None:
         if status != RecordStatus.ACTIVE:
             return "skipped_inactive"
