@@ -263,3 +263,25 @@ def test_a_file_batch_without_an_item_is_refused_naming_the_field(client: Any) -
         "/api/v1/batches/file", {"file": upload, "item": ""}, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 400 and response.json()["field"] == "item"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"name": "a\\u0000b"}', "name"),
+        (b'{"rows": [{"CF_NR": "ok"}, {"CF_NR": "\\ud800"}]}', "rows.1.CF_NR"),
+        (b'{"a\\u0000": 1}', None),
+    ],
+)
+def test_a_json_body_with_text_no_database_stores_is_refused_naming_the_field(body: bytes, field: str | None) -> None:
+    from pydantic import BaseModel
+
+    from pubcredit.core.errors import ValidationFailed
+    from pubcredit.core.json_body import parse_json_body
+
+    class Anything(BaseModel):
+        model_config = {"extra": "allow"}
+
+    with pytest.raises(ValidationFailed) as caught:
+        parse_json_body(body, Anything)
+    assert caught.value.field == field and "空字符" in caught.value.message

@@ -30,6 +30,11 @@ def parse_json_body(body: bytes, schema: type[Schema]) -> Schema:
         raise ValidationFailed("请求体不是有效的 JSON") from None
     if not isinstance(payload, dict):
         raise ValidationFailed("请求体应为 JSON 对象")
+    unfit = _unfit_text_at(payload, ())
+    if unfit is not None:
+        field = ".".join(unfit) or None
+        where = f"字段“{field}”" if field else "请求体"
+        raise ValidationFailed(f"{where}含有空字符（NUL）或无效的 Unicode 字符", field=field)
     try:
         return schema.model_validate(payload)
     except ValidationError as exc:
@@ -37,6 +42,37 @@ def parse_json_body(body: bytes, schema: type[Schema]) -> Schema:
         field = ".".join(str(part) for part in error["loc"]) or None
         template = _MESSAGES.get(error["type"], "字段“{field}”的值类型不正确")
         raise ValidationFailed(template.format(field=field), field=field) from None
+
+
+def _unfit(text: str) -> bool:
+    """NUL, which PostgreSQL refuses in text, or a lone surrogate (`"\\ud800"`), which is no
+    character at all and cannot be written as UTF-8."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unfit_text_at(value: object, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The path of the first key or string in `value` that no database can store, if any."""
+    if isinstance(value, str):
+        return path if _unfit(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _unfit(key):
+                return path
+            found = _unfit_text_at(item, (*path, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _unfit_text_at(item, (*path, str(index)))
+            if found is not None:
+                return found
+    return None
 
 
 def json_body_openapi(schema: type[BaseModel]) -> dict[str, object]:
