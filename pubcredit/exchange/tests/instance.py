@@ -151,32 +151,6 @@ def changes() -> dict[str, Any]:
     return {"honour_status": honour.status}
 
 
-def dump() -> dict[str, Any]:
-    from pubcredit.exchange.models import ChangeEvent, ExchangePartner, ReceivedRecord
-    from pubcredit.records.models import Record
-
-    rows = []
-    for record in Record.objects.select_related("provider").order_by("source_ref"):
-        rows.append(
-            {
-                "ref": record.source_ref,
-                "item": record.item_code,
-                "status": record.status,
-                "version": record.version,
-                "fine": record.data.get("CF_NR_FK"),
-                "holds": sorted(record.annotations.filter(active=True).values_list("kind", flat=True)),
-                "provider": record.provider.name,
-                "versions": record.versions.count(),
-            }
-        )
-    return {
-        "records": rows,
-        "received": ReceivedRecord.objects.count(),
-        "cursors": dict(ExchangePartner.objects.values_list("code", "cursor")),
-        "events": ChangeEvent.objects.count(),
-    }
-
-
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "setup-source": setup_source,
     "setup-receiver": setup_receiver,
@@ -200,8 +174,13 @@ def _fresh_sequences() -> None:
 def main(argv: list[str]) -> None:
     django.setup()
     _fresh_sequences()
-    step, args = argv[0], argv[1:]
-    out = dump() if step == "dump" else STEPS[step](*args)
+    steps: list[list[str]] = [[]]
+    for word in argv:  # STEP ARGS [+ STEP ARGS ...]: several steps in one process
+        if word == "+":
+            steps.append([])
+        else:
+            steps[-1].append(word)
+    out = [STEPS[step[0]](*step[1:]) for step in steps]
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 

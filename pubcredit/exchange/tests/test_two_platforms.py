@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,18 +59,33 @@ class Platform:
         env["PUBCREDIT_VAR_DIR"] = str(self.base / "var")
         return env
 
-    def step(self, *args: str) -> Any:
-        result = subprocess.run(
+    def steps(self, *args: str) -> subprocess.Popen[str]:
+        """Steps of tests/instance.py in one child process (`STEP ARGS + STEP ARGS`), started."""
+        return subprocess.Popen(
             [sys.executable, "-m", "pubcredit.exchange.tests.instance", *args],
             cwd=ROOT,
             env=self.env(),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
-            check=False,
         )
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def dump(self) -> dict[str, Any]:
+        """The platform's records, received links and cursors, read from its SQLite file."""
+        with closing(sqlite3.connect(self.base / "platform.sqlite3")) as db:
+            rows = db.execute(
+                "SELECT r.source_ref, r.item_code, r.status, r.version, json_extract(r.data, '$.CF_NR_FK'), o.name, "
+                "(SELECT group_concat(a.kind) FROM records_annotation a WHERE a.record_id = r.id AND a.active), "
+                "(SELECT count(*) FROM records_recordversion v WHERE v.record_id = r.id) "
+                "FROM records_record r JOIN accounts_organisation o ON o.id = r.provider_id ORDER BY r.source_ref"
+            ).fetchall()
+            received = db.execute("SELECT count(*) FROM exchange_receivedrecord").fetchone()[0]
+            cursors = dict(db.execute("SELECT code, cursor FROM exchange_exchangepartner").fetchall())
+        keys = ("ref", "item", "status", "version", "fine", "provider", "holds", "versions")
+        records = [dict(zip(keys, row, strict=True)) for row in rows]
+        for record in records:
+            record["holds"] = sorted(record["holds"].split(",")) if record["holds"] else []
+        return {"records": records, "received": received, "cursors": cursors}
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -85,6 +101,13 @@ class Platform:
     def pull_args(self, partner: str, url: str, token: str, *extra: str) -> list[str]:
         return [sys.executable, "-m", "pubcredit.cli", "exchange", "pull", "--partner", partner, "--from", url,
                 "--token", token, *extra]  # fmt: skip
+
+
+def finished(process: subprocess.Popen[str]) -> Any:
+    """The JSON outputs of the steps once the child has ended well."""
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _free_port() -> int:
@@ -118,7 +141,10 @@ class Serving:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def wait(self) -> Serving:
         _wait_listening(self.port, self.process)
+        return self
 
     def stop(self) -> None:
         self.process.terminate()
@@ -180,19 +206,24 @@ def _records(dump: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_district_to_city_to_province(platforms: dict[str, Platform], tmp_path: Path) -> None:
     district, city, province = platforms["district"], platforms["city"], platforms["province"]
-    district_source = district.step("setup-source", "city", "市公共信用信息平台")
-    district_key = tmp_path / "district.pem"
+    # Child processes run side by side where one does not need the other's result.
+    district_setup = district.steps("setup-source", "city", "市公共信用信息平台", "+", "records")
+    district_key, city_key = tmp_path / "district.pem", tmp_path / "city.pem"
+    district_source = finished(district_setup)[0]
     district_key.write_text(district_source["public_key"], encoding="ascii")
-    city_source = city.step("setup-source", "province", "省公共信用信息平台")
-    city_key = tmp_path / "city.pem"
-    city_key.write_text(city_source["public_key"], encoding="ascii")
-    district.step("records")
-
     district_server = Serving(district)
     city_server: Serving | None = None
     proxy: TamperingProxy | None = None
     try:
-        city.step("setup-receiver", "district", "区公共信用信息平台", district_server.url, str(district_key))
+        city_setup = city.steps(
+            "setup-source", "province", "省公共信用信息平台", "+",
+            "setup-receiver", "district", "区公共信用信息平台", district_server.url, str(district_key),
+        )  # fmt: skip
+        city_source = finished(city_setup)[0]
+        city_key.write_text(city_source["public_key"], encoding="ascii")
+        city_server = Serving(city)
+        province_setup = province.steps("setup-receiver", "city", "市公共信用信息平台", city_server.url, str(city_key))
+        district_server.wait()
 
         # A pull killed after its first page (two records), then run again.
         pull = subprocess.Popen(
@@ -212,24 +243,24 @@ def test_district_to_city_to_province(platforms: dict[str, Platform], tmp_path: 
         )
         pull.send_signal(signal.SIGKILL)
         pull.wait(timeout=30)
-        halfway = city.step("dump")
+        halfway = city.dump()
         assert halfway["received"] == 2 and halfway["cursors"]["district"] > 0
         resumed = city.cli("exchange", "pull", "--partner", "district", "--from", district_server.url,
                            "--token", district_source["token"], "--page-size", "2")  # fmt: skip
         assert resumed.returncode == 0, resumed.stderr
         assert f"page after {halfway['cursors']['district']} applied" in resumed.stdout
-        received = city.step("dump")
+        received = city.dump()
         assert received["received"] == 5
         assert len(received["records"]) == 5 and {r["status"] for r in received["records"]} == {"active"}
         assert {r["provider"] for r in received["records"]} == {"区公共信用信息平台"}
 
         # A correction, a repair and a purge at the district travel to the city.
-        assert district.step("changes") == {"honour_status": "purged"}
+        assert finished(district.steps("changes")) == [{"honour_status": "purged"}]
         again = city.cli("exchange", "pull", "--partner", "district", "--from", district_server.url,
                          "--token", district_source["token"])  # fmt: skip
         assert again.returncode == 0, again.stderr
         assert "corrected 1" in again.stdout and "hold_placed 1" in again.stdout and "purged 1" in again.stdout
-        at_city = _records(city.step("dump"))
+        at_city = _records(city.dump())
         assert at_city["区市监罚〔2025〕1号"]["fine"] == "3" and at_city["区市监罚〔2025〕1号"]["version"] == 2
         assert at_city["区市监罚〔2025〕2号"]["holds"] == ["repair"]
         assert at_city["区表彰〔2025〕1号"]["status"] == "withdrawn"
@@ -238,27 +269,27 @@ def test_district_to_city_to_province(platforms: dict[str, Platform], tmp_path: 
         assert nothing.returncode == 0 and "Pulled 1 pages" in nothing.stdout and "nothing new" in nothing.stdout
 
         # City to province: a tampered page first (refused, nothing applied), then the real feed.
-        city_server = Serving(city)
-        province.step("setup-receiver", "city", "市公共信用信息平台", city_server.url, str(city_key))
+        city_server.wait()
+        finished(province_setup)
         proxy = TamperingProxy(city_server.url)
         tampered = province.cli("exchange", "pull", "--partner", "city", "--from", proxy.url,
                                 "--token", city_source["token"])  # fmt: skip
         assert tampered.returncode != 0
         assert "page after cursor 0" in tampered.stderr and "signature does not verify" in tampered.stderr
-        refused = province.step("dump")
+        refused = province.dump()
         assert refused["records"] == [] and refused["cursors"]["city"] == 0
 
         upstream = province.cli("exchange", "pull", "--partner", "city", "--from", city_server.url,
                                 "--token", city_source["token"], "--page-size", "3")  # fmt: skip
         assert upstream.returncode == 0, upstream.stderr
-        at_province = _records(province.step("dump"))
+        at_province = _records(province.dump())
         assert set(at_province) == set(at_city)
         assert at_province["区市监罚〔2025〕1号"]["fine"] == "3"
         assert at_province["区市监罚〔2025〕2号"]["holds"] == ["repair"]
         assert at_province["区表彰〔2025〕1号"]["status"] == "withdrawn"
         assert {r["provider"] for r in at_province.values()} == {"市公共信用信息平台"}
         # Nothing duplicated at either end: one local record per original record.
-        assert province.step("dump")["received"] == 5 and city.step("dump")["received"] == 5
+        assert province.dump()["received"] == 5 and city.dump()["received"] == 5
     finally:
         if proxy is not None:
             proxy.stop()
