@@ -11,8 +11,9 @@ and recall on a labelled set.
 2. `--names` input rows made from random organisations' names with the variants of the labelled
    set (brackets, region moved, suffix, one character wrong, traditional, full-width) plus 10%
    rows carrying the USCC and 10% names of firms not on the platform, screened in chunks of
-   1,000 as the worker does: names/s and the time of each phase (candidates, scoring, status
-   lookup through pubcredit.measures).
+   1,000 as the worker does (`screen_in_chunks`: the status lookups through pubcredit.measures
+   run on two threads while the next chunks are matched): names/s and the time of each phase
+   (candidates, scoring, and the time spent waiting for status lookups).
 3. Precision and recall on `--pairs` labelled pairs (seeded; see pubcredit/screening/labelled.py):
    a pair counts as found when the row is "matched" to the subject it was made from; a true
    non-match counts against precision when it is matched to anything.
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> None:
 
     from pubcredit.screening import index as index_module
     from pubcredit.screening.labelled import labelled_pairs, measure
-    from pubcredit.screening.matching import InputRow, PhaseTimes, screen_rows
+    from pubcredit.screening.matching import InputRow, PhaseTimes, screen_in_chunks, screen_rows
     from pubcredit.screening.models import Outcome
     from pubcredit.subjects.models import Subject
 
@@ -113,26 +114,26 @@ def run(args: argparse.Namespace) -> None:
         times = PhaseTimes()
         started = time.perf_counter()
         results = []
-        for chunk_start in range(0, len(rows), 1000):
-            chunk = rows[chunk_start : chunk_start + 1000]
-            if status_ok:
-                results += screen_rows(chunk, index=index, organisation_id=None, on=on, times=times)
-            else:
-                from pubcredit.screening import matching
+        if status_ok:
+            for chunk_results in screen_in_chunks(rows, index=index, organisation_id=None, on=on, times=times):
+                results += chunk_results
+        else:
+            from pubcredit.screening import matching
 
-                saved = matching.standings
-                matching.standings = lambda ids, **_: {}
-                try:
-                    results += screen_rows(chunk, index=index, organisation_id=None, on=on, times=times)
-                finally:
-                    matching.standings = saved
+            saved = matching.standings
+            matching.standings = lambda ids, **_: {}
+            try:
+                for chunk_results in screen_in_chunks(rows, index=index, organisation_id=None, on=on, times=times):
+                    results += chunk_results
+            finally:
+                matching.standings = saved
         elapsed = time.perf_counter() - started
         matched = sum(1 for r in results if r.outcome == Outcome.MATCHED)
         looked_up = sum(1 for r in results for c in r.candidates if c.standing)
         print(
             f"Pass {attempt}: screened {len(rows):,} names in {elapsed:.2f} s = {len(rows) / elapsed:,.0f} names/s "
             f"({matched:,} matched); phases: candidates {times.candidates:.2f} s, scoring {times.scoring:.2f} s, "
-            f"status lookup {times.status:.2f} s for {looked_up:,} candidates; without the status lookup "
+            f"waiting for status lookups {times.status:.2f} s ({looked_up:,} candidates); without them "
             f"{len(rows) / max(elapsed - times.status, 1e-9):,.0f} names/s"
         )
     print(f"Peak RSS {_mb():.0f} MB")

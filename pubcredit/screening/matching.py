@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import defaultdict, deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -32,6 +33,8 @@ from pubcredit.subjects.identifiers import validate_id_number, validate_uscc
 from pubcredit.subjects.models import Subject, SubjectKind
 
 READ_CHUNK = 2000
+# Status lookups running at once beside the matching (screen_in_chunks).
+STATUS_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def screen_rows(
     on: dt.date,
     business_type: str | None = None,
     times: PhaseTimes | None = None,
+    with_status: bool = True,
 ) -> list[RowResult]:
     """Screen `rows` (see the module docstring); results in the order of `rows`."""
     times = times if times is not None else PhaseTimes()
@@ -304,9 +308,17 @@ def screen_rows(
         )
     times.scoring += time.monotonic() - started
 
+    if with_status:
+        attach_standings(results, on=on, business_type=business_type, times=times)
+    return results
+
+
+def attach_standings(
+    results: list[RowResult], *, on: dt.date, business_type: str | None, times: PhaseTimes | None = None
+) -> list[RowResult]:
+    """Lists and measures, in one call, for the candidates a person acts on: each row's best one
+    when it is a match or a possible match, and any other scoring as a match (a tie)."""
     started = time.monotonic()
-    # Lists and measures, in one call, for the candidates a person acts on: each row's best one
-    # when it is a match or a possible match, and any other scoring as a match (a tie).
     wanted = [
         c
         for r in results
@@ -317,11 +329,80 @@ def screen_rows(
         candidate.standing = True
     ids = sorted({c.subject_id for c in wanted})
     standing = standings(ids, on=on, business_type=business_type)
-    for result in results:
-        for candidate in result.candidates:
-            found_standing = standing.get(candidate.subject_id)
-            if found_standing is not None:
-                candidate.lists = list(found_standing.lists)
-                candidate.measures = list(found_standing.measures)
+    for candidate in wanted:
+        found = standing.get(candidate.subject_id)
+        if found is not None:
+            candidate.lists = list(found.lists)
+            candidate.measures = list(found.measures)
+    if times is not None:
+        times.status += time.monotonic() - started
+    return results
+
+
+def _standings_in_thread(
+    results: list[RowResult], on: dt.date, business_type: str | None
+) -> tuple[list[RowResult], float]:
+    started = time.monotonic()
+    try:
+        attach_standings(results, on=on, business_type=business_type)
+    finally:
+        connection.close()  # this thread's own connection
+    return results, time.monotonic() - started
+
+
+def parallel_status_possible() -> bool:
+    """Status lookups may run on other connections: PostgreSQL, outside a transaction (inside
+    one, another connection would not see its rows)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def screen_in_chunks(
+    rows: Sequence[InputRow],
+    *,
+    index: NameIndex,
+    organisation_id: int | None,
+    on: dt.date,
+    business_type: str | None = None,
+    chunk_rows: int = 1000,
+    times: PhaseTimes | None = None,
+    parallel: bool | None = None,
+) -> Iterator[list[RowResult]]:
+    """`screen_rows` over chunks of `rows`, yielding each chunk's results in order.
+
+    The status lookup reads records from disk and waits on it, while matching keeps a core busy:
+    with `parallel` (default: when `parallel_status_possible()`), each chunk's status lookup runs
+    on one of STATUS_THREADS threads (each with its own database connection) while the next
+    chunks are matched. `times.status` then counts the time spent waiting for them.
+    """
+    times = times if times is not None else PhaseTimes()
+    chunks = [rows[start : start + chunk_rows] for start in range(0, len(rows), chunk_rows)]
+    if not (parallel_status_possible() if parallel is None else parallel):
+        for chunk in chunks:
+            yield screen_rows(
+                chunk, index=index, organisation_id=organisation_id, on=on, business_type=business_type, times=times
+            )
+        return
+    with ThreadPoolExecutor(max_workers=STATUS_THREADS, thread_name_prefix="screening-status") as pool:
+        pending: deque[Future[tuple[list[RowResult], float]]] = deque()
+        for chunk in chunks:
+            matched = screen_rows(
+                chunk,
+                index=index,
+                organisation_id=organisation_id,
+                on=on,
+                business_type=business_type,
+                times=times,
+                with_status=False,
+            )
+            pending.append(pool.submit(_standings_in_thread, matched, on, business_type or None))
+            while pending and (len(pending) > STATUS_THREADS or pending[0].done()):
+                yield _wait(pending.popleft(), times)
+        while pending:
+            yield _wait(pending.popleft(), times)
+
+
+def _wait(future: Future[tuple[list[RowResult], float]], times: PhaseTimes) -> list[RowResult]:
+    started = time.monotonic()
+    results, _seconds = future.result()
     times.status += time.monotonic() - started
     return results

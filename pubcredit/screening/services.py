@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from pubcredit.core.audit import audit_record, audit_text
 from pubcredit.core.crypto import DecryptionError, sm3_hex, sm4_gcm_decrypt, sm4_gcm_encrypt
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.screening.index import current_index
-from pubcredit.screening.matching import InputRow, PhaseTimes, RowResult, screen_rows
+from pubcredit.screening.matching import PhaseTimes, RowResult, screen_in_chunks
 from pubcredit.screening.models import FalseMatch, JobState, Outcome, ScreeningJob, ScreeningRow
 from pubcredit.screening.reader import read_rows
 from pubcredit.screening.selectors import _organisation_of, screening_row_get, user_may_mark, user_may_screen
@@ -142,11 +141,6 @@ def _fail(job: ScreeningJob, message: str) -> ScreeningJob:
     return job
 
 
-def _chunks(rows: Sequence[InputRow], size: int) -> Iterator[Sequence[InputRow]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _row(job: ScreeningJob, result: RowResult) -> ScreeningRow:
     return ScreeningRow(
         job=job,
@@ -193,15 +187,18 @@ def screening_process_report(
     ScreeningJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
     index, _report = current_index()
     on = job.screened_on or timezone.localdate()
+    if max_rows is not None:
+        todo = todo[:max_rows]  # an interruption after that many rows (tests, operators)
     screened = 0
-    for chunk in _chunks(todo, chunk_rows):
-        if max_rows is not None and screened >= max_rows:
-            break
-        if max_rows is not None:
-            chunk = chunk[: max_rows - screened]
-        results = screen_rows(
-            chunk, index=index, organisation_id=job.organisation_id, on=on, business_type=job.business_type, times=times
-        )
+    for results in screen_in_chunks(
+        todo,
+        index=index,
+        organisation_id=job.organisation_id,
+        on=on,
+        business_type=job.business_type,
+        chunk_rows=chunk_rows,
+        times=times,
+    ):
         with transaction.atomic():
             ScreeningRow.objects.bulk_create([_row(job, r) for r in results], ignore_conflicts=True)
             stored = ScreeningRow.objects.filter(job=job)
@@ -210,7 +207,7 @@ def screening_process_report(
                 matched_rows=stored.filter(outcome=Outcome.MATCHED).count(),
                 lease_until=timezone.now() + LEASE,
             )
-        screened += len(chunk)
+        screened += len(results)
     job.refresh_from_db()
     if job.processed_rows >= len(rows):
         with transaction.atomic():

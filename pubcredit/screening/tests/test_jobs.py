@@ -80,7 +80,9 @@ def test_a_crash_half_way_leaves_whole_chunks_and_the_rerun_completes(
     clerk: User, small_inline: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job = _queued(clerk)
-    real = services.screen_rows
+    from pubcredit.screening import matching
+
+    real = matching.screen_rows
     calls = {"n": 0}
 
     def crash_on_second_chunk(*args: Any, **kwargs: Any) -> Any:
@@ -89,11 +91,11 @@ def test_a_crash_half_way_leaves_whole_chunks_and_the_rerun_completes(
             raise RuntimeError("worker killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "screen_rows", crash_on_second_chunk)
+    monkeypatch.setattr(matching, "screen_rows", crash_on_second_chunk)
     with pytest.raises(RuntimeError):
         screening_process(job.pk, chunk_rows=3)
     assert ScreeningRow.objects.filter(job=job).count() == 3
-    monkeypatch.setattr(services, "screen_rows", real)
+    monkeypatch.setattr(matching, "screen_rows", real)
     done = screening_process(job.pk, force=True, chunk_rows=3)
     assert (done.state, done.processed_rows, ScreeningRow.objects.filter(job=job).count()) == (JobState.DONE, 7, 7)
 
