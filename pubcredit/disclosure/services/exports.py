@@ -339,8 +339,8 @@ def _inert(value: str) -> str:
 
 def export_workbook(export: ExportRequest, rows: Sequence[Disclosed]) -> bytes:
     """The XLSX: a sheet of records and a sheet saying what the file is. ID numbers are masked
-    (`610103********123X`), and ID-number-shaped runs in record values too, unless full numbers
-    were asked for and approved."""
+    (`610103********123X`), ID-number-shaped runs in record values too, and consent-only values
+    are left out, unless full numbers were asked for and approved."""
     full = export.full_id_numbers_approved
     labels = FieldLabels()
     book = Workbook(write_only=True)
@@ -356,7 +356,9 @@ def export_workbook(export: ExportRequest, rows: Sequence[Disclosed]) -> bytes:
                 identifier = subject.id_number_masked
         else:
             identifier = subject.uscc or ""
-        values = "；".join(f"{shown.label}：{_text(shown.value)}" for shown in labels.fields(record, public=False))
+        # Consent-only values (收入、存款等, 西安 第十四条) only in an approved full export.
+        shown = labels.fields(record, public=not full)
+        values = "；".join(f"{field.label}：{_text(field.value)}" for field in shown)
         if not full:
             values = audit_text(values)
         sheet.append(

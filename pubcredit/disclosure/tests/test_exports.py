@@ -57,7 +57,8 @@ def people(today: dt.date, bureau: Organisation) -> list[Subject]:
     record = make_record(first, by=bureau, openness="restricted", decided_on=dt.date(2026, 10, 8))
     record.source_ref = FORMULA  # a reference that a spreadsheet would run
     record.save(update_fields=["source_ref"])
-    make_record(second, by=bureau, decided_on=dt.date(2026, 10, 9), data={"CF_NR": "罚款人民币500元"})
+    income = {"CF_NR": "罚款人民币500元", "INCOME": "8000"}
+    make_record(second, by=bureau, decided_on=dt.date(2026, 10, 9), data=income)
     make_record(second, by=bureau, decided_on=dt.date(2026, 1, 9))  # outside the range
     make_record(second, decided_on=dt.date(2026, 10, 10))  # another provider
     return [first, second]
@@ -182,6 +183,7 @@ def test_file_masks_id_numbers_and_escapes_formulas(people, bureau):
     assert first.plain_id_number not in content.decode("latin-1")
     assert by_name["'@李四"][3] == second.id_number_masked  # a leading @ made inert
     assert by_name["张三"][12] == "'" + FORMULA
+    assert by_name["'@李四"][14] == "处罚内容：罚款人民币500元"  # the consent-only income left out
     book = load_workbook(io.BytesIO(content))
     for row in book["信用记录"].iter_rows():
         for cell in row:
@@ -205,6 +207,7 @@ def test_full_id_numbers_only_when_asked_and_approved(people, bureau):
     )
     content, _ = export_download(actor=requester, export=full)
     assert {row[3] for row in _sheet(content)[1:]} == {s.plain_id_number for s in people}
+    assert any("收入：8000" in row[14] for row in _sheet(content)[1:])  # consent-only: in an approved full export
 
 
 def test_organisation_exports_need_no_approval(today, bureau):
