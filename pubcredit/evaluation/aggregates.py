@@ -151,7 +151,8 @@ class RowBuilder:
             if measure == "count":
                 out[n] = int(raw or 0)
             elif measure == "decayed_count":
-                out[n] = float(raw or 0.0)
+                # Shown with two decimals in the explanation, and scored as shown.
+                out[n] = round(float(raw or 0.0), 2)
             else:
                 latest = _as_date(raw)
                 out[n] = None if latest is None else (self.on - latest).days
@@ -190,6 +191,7 @@ def iter_subject_values(
             with connection.cursor() as settings_cursor:
                 settings_cursor.execute("SET cursor_tuple_fraction = 1.0")
                 settings_cursor.execute("SET work_mem = '256MB'")
+                settings_cursor.execute("SET jit = off")  # compiling costs seconds and saves less
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             yield _chunk_values(builder, rows, on)
@@ -197,6 +199,7 @@ def iter_subject_values(
         with connection.cursor() as settings_cursor:
             settings_cursor.execute("RESET cursor_tuple_fraction")
             settings_cursor.execute("RESET work_mem")
+            settings_cursor.execute("RESET jit")
 
 
 def _chunk_values(

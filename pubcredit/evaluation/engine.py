@@ -16,9 +16,9 @@ indicator that won or lost points (and one for any limit that applied).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pubcredit.evaluation.loader import Indicator, Scorecard
@@ -34,7 +34,8 @@ class Result:
 
 
 def _round(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Half away from zero, like ROUND_HALF_UP on the magnitude."""
+    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
 
 
 def _num(value: float) -> str:
@@ -45,48 +46,64 @@ def _signed(value: float) -> str:
     return ("+" if value > 0 else "") + _num(value)
 
 
-def indicator_points(indicator: Indicator, value: float | None) -> tuple[float, str]:
-    """Raw points (before the dimension weight) and the rule that gave them, in Chinese."""
+def raw_points(indicator: Indicator, value: float | None) -> float:
+    """Points before the dimension weight (numbers only: the hot path of the batch)."""
     if value is None:
-        return float(indicator.when_none), f"未发现此类信息，{_signed(indicator.when_none)} 分"
+        return float(indicator.when_none)
     if indicator.per_unit is not None:
-        raw = float(indicator.per_unit) * value
+        raw = indicator.per_unit * value
+        cap = indicator.cap
+        if cap is not None and abs(raw) > abs(cap):
+            return float(cap)
+        return float(raw)
+    for band in indicator.bands:
+        if band.holds(value):
+            return float(band.points)
+    return 0.0
+
+
+def indicator_rule(indicator: Indicator, value: float | None, raw: float) -> str:
+    """The rule that gave `raw` points for `value`, in Chinese."""
+    if value is None:
+        return f"未发现此类信息，{_signed(indicator.when_none)} 分"
+    if indicator.per_unit is not None:
         rule = f"每项 {_signed(indicator.per_unit)} 分"
         if indicator.half_life_days is not None:
-            rule = f"按半衰期 {indicator.half_life_days} 天折算为 {value:.2f} 项，{rule}"
-        if indicator.cap is not None and abs(raw) > abs(indicator.cap):
-            raw = float(indicator.cap)
+            rule = f"半衰期 {indicator.half_life_days} 天，{rule}"
+        if indicator.cap is not None and raw == indicator.cap and abs(indicator.per_unit * value) > abs(indicator.cap):
             rule += f"，以 {_signed(indicator.cap)} 分为限"
-        return raw, rule
+        return rule
     for band in indicator.bands:
         if band.holds(value):
             low = "" if band.low is None else _num(band.low)
             high = "" if band.high is None else _num(band.high)
-            return float(band.points), f"{_num(value)} 落在 {low}–{high} 档，{_signed(band.points)} 分"
-    return 0.0, f"{_num(value)} 不在任何分档内，0 分"
+            return f"{low}–{high} 档，{_signed(band.points)} 分"
+    return "不在任何分档内，0 分"
 
 
 def score(card: Scorecard, values: Sequence[float | None], slots: Sequence[Sequence[int]]) -> Result:
     """Score one subject. `values` are the aggregates; `slots[d][i]` is the index in `values` of
     dimension d's indicator i (see `aggregates.Plan`)."""
-    lines: list[Line] = [["基础分", card.base, f"{card.name}（第 {card.version} 版）的基础分"]]
+    lines: list[Line] = [["基础分", card.base, f"{card.name}（第 {card.version} 版）"]]
     total = card.base
     for dimension, dimension_slots in zip(card.dimensions, slots, strict=True):
         raw_sum = 0.0
+        weight = dimension.weight
         for indicator, slot in zip(dimension.indicators, dimension_slots, strict=True):
             value = values[slot]
-            raw, rule = indicator_points(indicator, value)
+            raw = raw_points(indicator, value)
             if raw == 0:
                 continue
             raw_sum += raw
-            shown = raw * dimension.weight
+            shown = raw * weight
+            rule = indicator_rule(indicator, value, raw)
+            if weight != 1:
+                rule += f"，乘以维度权重 {weight:g}"
             why = indicator.explain.format(value=_num(value) if value is not None else "0", points=_num(shown))
-            if dimension.weight != 1:
-                rule += f"，乘以维度权重 {dimension.weight:g}"
-            lines.append([indicator.name, round(shown, 2), f"{why}：{rule}"])
+            lines.append([indicator.name, round(shown, 2), f"{why}，{rule}"])
         if raw_sum == 0:
             continue
-        weighted = raw_sum * dimension.weight
+        weighted = raw_sum * weight
         kept = weighted
         if dimension.high is not None and kept > dimension.high:
             kept = float(dimension.high)

@@ -27,6 +27,9 @@ class Score(models.Model):
     points = models.IntegerField("得分")
     grade = models.CharField("等级", max_length=16)
     explanation = models.JSONField("得分说明", default=list, help_text="每行：指标、分值、理由")
+    digest = models.BigIntegerField(
+        "结果摘要", default=0, help_text="版本、得分、等级和说明的 64 位摘要，用于跳过未变化的结果"
+    )
     computed_on = models.DateField("评价日期")
     computed_at = models.DateTimeField("计算时间")
 

@@ -15,6 +15,7 @@ over subjects that did not really change writes nothing. Scores also move with t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -36,9 +37,19 @@ from pubcredit.records.models import Record
 WATERMARK = "scores"
 #: Rows stamped this long before the previous run's start are read again (late commits).
 OVERLAP = dt.timedelta(minutes=5)
-CHUNK = 5_000
+CHUNK = 20_000
 
-_COLUMNS = ("subject_id", "scorecard", "version", "points", "grade", "explanation", "computed_on", "computed_at")
+_COLUMNS = (
+    "subject_id",
+    "scorecard",
+    "version",
+    "points",
+    "grade",
+    "explanation",
+    "digest",
+    "computed_on",
+    "computed_at",
+)
 
 
 @dataclass
@@ -52,6 +63,29 @@ class RecomputeResult:
     grades: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
+#: Subjects with the same inputs get the same result; most clean subjects share a few.
+_MEMO_LIMIT = 200_000
+
+
+def _digest(version: int, points: int, grade: str, explanation: str) -> int:
+    """A signed 64-bit digest of a result (blake2b), compared before anything is written."""
+    raw = hashlib.blake2b(f"{version}|{points}|{grade}|{explanation}".encode(), digest_size=8).digest()
+    return int.from_bytes(raw, "big", signed=True)
+
+
+def _stored_digests(subject_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    if not subject_ids:
+        return {}
+    low, high = min(subject_ids), max(subject_ids)
+    scores = Score.objects.all()
+    if high - low < 2 * len(subject_ids):  # dense ids: one index range
+        scores = scores.filter(subject_id__gte=low, subject_id__lte=high)
+    else:
+        scores = scores.filter(subject_id__in=list(subject_ids))
+    rows = scores.values_list("subject_id", "scorecard", "digest")
+    return {(subject_id, code): digest for subject_id, code, digest in rows.iterator(chunk_size=20_000)}
+
+
 def _score_rows(
     chunk: Sequence[tuple[int, str, list[float | None]]],
     cards: Sequence[Scorecard],
@@ -59,46 +93,49 @@ def _score_rows(
     on: dt.date,
     now: dt.datetime,
     result: RecomputeResult,
+    memo: dict[tuple[Any, ...], tuple[int, str, str, int]],
 ) -> list[tuple[Any, ...]]:
+    """The rows whose result differs from the stored one (or that have none)."""
     rows: list[tuple[Any, ...]] = []
     by_kind = {kind: [c for c in cards if kind in c.subject_kinds] for kind in ("org", "person")}
     grades = result.grades
     dumps = orjson.dumps
+    stored = _stored_digests([c[0] for c in chunk])
+    scores = 0
     for subject_id, kind, values in chunk:
+        inputs = tuple(values)
         for card in by_kind.get(kind, ()):
-            outcome = score(card, values, plan.slots[card.code])
-            grades[(card.code, outcome.grade)] += 1
-            rows.append(
-                (
-                    subject_id,
-                    card.code,
-                    card.version,
+            key = (card.code, inputs)
+            found = memo.get(key)
+            if found is None:
+                outcome = score(card, values, plan.slots[card.code])
+                text = dumps(outcome.lines).decode()
+                found = (
                     outcome.points,
                     outcome.grade,
-                    dumps(outcome.lines).decode(),
-                    on,
-                    now,
+                    text,
+                    _digest(card.version, outcome.points, outcome.grade, text),
                 )
-            )
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = found
+            scores += 1
+            grades[(card.code, found[1])] += 1
+            if stored.get((subject_id, card.code)) != found[3]:
+                rows.append((subject_id, card.code, card.version, *found, on, now))
+    result.scores += scores
     return rows
-
-
-def _copy_text(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 _UPDATE = (
     "version = excluded.version, points = excluded.points, grade = excluded.grade, "
-    "explanation = excluded.explanation, computed_on = excluded.computed_on, computed_at = excluded.computed_at"
+    "explanation = excluded.explanation, digest = excluded.digest, computed_on = excluded.computed_on, "
+    "computed_at = excluded.computed_at"
 )
 
 
 def _upsert_where(table: str) -> str:
-    return (
-        f"{table}.version <> excluded.version OR {table}.points <> excluded.points "
-        f"OR {table}.grade <> excluded.grade OR {table}.explanation <> excluded.explanation"
-    )
+    return f"{table}.digest <> excluded.digest"
 
 
 def _write(rows: list[tuple[Any, ...]]) -> int:
@@ -111,19 +148,14 @@ def _write(rows: list[tuple[Any, ...]]) -> int:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS evaluation_score_in (subject_id bigint, scorecard varchar(40), "
-                "version integer, points integer, grade varchar(16), explanation jsonb, computed_on date, "
-                "computed_at timestamptz) ON COMMIT DELETE ROWS"
+                "version integer, points integer, grade varchar(16), explanation jsonb, digest bigint, "
+                "computed_on date, computed_at timestamptz) ON COMMIT DELETE ROWS"
             )
             cursor.execute("TRUNCATE evaluation_score_in")  # inside one outer transaction, rows stay
             raw = cursor.cursor
             with raw.copy(f"COPY evaluation_score_in ({columns}) FROM STDIN") as copy:
-                copy.write(
-                    "".join(
-                        "\t".join(_copy_text(v) if not isinstance(v, dt.datetime) else v.isoformat() for v in row)
-                        + "\n"
-                        for row in rows
-                    )
-                )
+                for row in rows:
+                    copy.write_row(row)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM evaluation_score_in "
                 f"ON CONFLICT (subject_id, scorecard) DO UPDATE SET {_UPDATE} WHERE {_upsert_where(table)}"
@@ -148,14 +180,14 @@ def _process(
     started: dt.datetime,
     clear_dirty: bool,
 ) -> None:
+    memo: dict[tuple[Any, ...], tuple[int, str, str, int]] = {}
     for chunk in chunks:
-        rows = _score_rows(chunk, cards, plan, result.on, started, result)
+        rows = _score_rows(chunk, cards, plan, result.on, started, result, memo)
         with transaction.atomic():
             result.changed += _write(rows)
             if clear_dirty:
                 ScoreDirty.objects.filter(subject_id__in=[c[0] for c in chunk], marked_at__lte=started).delete()
         result.subjects += len(chunk)
-        result.scores += len(rows)
 
 
 def changed_subjects(since: dt.datetime) -> set[int]:

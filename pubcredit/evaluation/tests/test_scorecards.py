@@ -56,9 +56,9 @@ def test_public_credit_with_good_and_decayed_bad_information() -> None:
     assert result.grade == "good"
     lines = {line[0]: line for line in result.lines}
     assert lines["严重失信信息"][1] == -60
-    assert "按半衰期 730 天折算为 0.50 项，每项 -120 分" in lines["严重失信信息"][2]
+    assert lines["严重失信信息"][2] == "严重失信信息（按时间衰减）0.50 条，半衰期 730 天，每项 -120 分"
     assert lines["最近一次不良信息"][1] == -15
-    assert "730 落在 366–1095 档" in lines["最近一次不良信息"][2]
+    assert lines["最近一次不良信息"][2] == "距最近一次不良信息的决定日期 730 天，366–1095 档，-15 分"
 
 
 def test_public_credit_caps_and_the_range() -> None:
