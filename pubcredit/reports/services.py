@@ -35,6 +35,7 @@ from pubcredit.catalog.selectors import catalog_items_published
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.crypto import sm3_hex
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
+from pubcredit.core.proof_files import proof_files_orphans_delete
 from pubcredit.disclosure.selectors.records import Disclosed, records_disclosed
 from pubcredit.disclosure.services.authorisations import authorised_query
 from pubcredit.disclosure.services.record_views import record_self_query
@@ -329,3 +330,18 @@ def report_open(*, actor: Actor, report: Report) -> bytes:
         data={"number": report.number, "subject": report.subject_id, **extra},
     )
     return content
+
+
+def report_orphans_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete report files no archived report refers to, older than a day.
+
+    A report's file is written before its row commits, so a generation that failed at the last
+    step leaves a file behind, which holds the subject's information with no purpose left.
+    Archived reports are never touched, whatever their age.
+    """
+    known = set(Report.objects.values_list("path", flat=True))
+    purged, _ = proof_files_orphans_delete(STORAGE_DIR, known, now=now or timezone.now())
+    if purged:
+        with transaction.atomic():
+            audit_record(actor=None, action="reports.orphan_files.purge", data={"purged": purged})
+    return purged

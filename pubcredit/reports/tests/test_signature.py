@@ -85,3 +85,26 @@ def test_the_keys_command_writes_a_pair_and_keeps_an_existing_one(settings: Any,
     with pytest.raises(CommandError, match="already exists"):
         call_command("reports", "keys", stdout=io.StringIO())
     assert key.read_bytes() == before
+
+
+def test_purge_orphans_deletes_only_unarchived_files_older_than_a_day(
+    today: dt.date, account: User, report_settings: Path
+) -> None:
+    import os
+
+    report = report_generate(actor=account, kind=ReportKind.PUBLIC, span_from=SPAN[0], span_to=SPAN[1])
+    folder = report_settings / "reports"
+    orphan = folder / ("0" * 64 + ".pdf")
+    orphan.write_bytes(b"%PDF-1.7 left behind")
+    fresh = folder / ("1" * 64 + ".pdf")
+    fresh.write_bytes(b"%PDF-1.7 just written")
+    old = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    os.utime(orphan, (old, old))
+    os.utime(report_settings / report.path, (old, old))
+    out = io.StringIO()
+
+    call_command("reports", "purge-orphans", stdout=out)
+
+    assert "Orphaned report files deleted: 1" in out.getvalue()
+    assert not orphan.exists() and fresh.exists()
+    assert (report_settings / report.path).exists()

@@ -56,7 +56,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return _index_page(request)
 
 
-def _index_page(request: HttpRequest, form: GenerateForm | None = None, status: int = 200) -> HttpResponse:
+def _index_page(
+    request: HttpRequest, form: GenerateForm | None = None, status: int = 200, *, ask_charge: bool = False
+) -> HttpResponse:
     user = request.user
     is_subject = subject_account_id(user) is not None
     operator = user_generates_public(user)
@@ -80,6 +82,7 @@ def _index_page(request: HttpRequest, form: GenerateForm | None = None, status: 
             "operator": operator,
             "authorisations": authorisations,
             "sees_archive": user_sees_archive(user),
+            "ask_charge": ask_charge,
         },
         status=status,
     )
@@ -116,9 +119,9 @@ def generate(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied(exc.message) from exc
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    except ChargeNotConfirmed as exc:
+    except ChargeNotConfirmed as exc:  # 杏花岭 第十一条: a charged query needs the subject's yes
         form.add_error(None, exc.message)
-        return _index_page(request, form, 400)
+        return _index_page(request, form, 400, ask_charge=True)
     except ConfigurationError:
         form.add_error(None, "平台报告签章证书尚未配置，暂时无法生成信用报告，请联系信用中心")
         return _index_page(request, form, 503)

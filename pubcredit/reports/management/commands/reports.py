@@ -1,7 +1,8 @@
 """`pubcredit reports keys [--common-name ...] [--organisation ...] [--days N] [--force]`: write
 the platform's self-signed report signing key and certificate (paths from the settings
 PUBCREDIT_REPORT_SIGNING_KEY / PUBCREDIT_REPORT_SIGNING_CERT, default under var/reports/).
-An existing pair is kept unless --force is given."""
+An existing pair is kept unless --force is given.
+`pubcredit reports purge-orphans`: delete report files of generations that were never archived."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pubcredit.core.errors import ConfigurationError
+from pubcredit.reports.services import report_orphans_purge
 from pubcredit.reports.signing import keys_generate, signing_material
 
 # Platform default, not a regulation: a signing certificate is renewed every few years.
@@ -26,8 +28,12 @@ class Command(BaseCommand):
         keys.add_argument("--organisation", default="公共信用信息平台")
         keys.add_argument("--days", type=int, default=DEFAULT_DAYS, help="validity in days")
         keys.add_argument("--force", action="store_true", help="replace an existing key and certificate")
+        sub.add_parser("purge-orphans", help="delete report files that no archived report refers to")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "purge-orphans":
+            self.stdout.write(f"Orphaned report files deleted: {report_orphans_purge()}")
+            return
         if options["days"] <= 0:
             raise CommandError(f"--days must be a positive number of days, got {options['days']}")
         try:
