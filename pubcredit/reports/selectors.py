@@ -157,10 +157,11 @@ def in_span_only(disclosed: list[Disclosed], span: tuple[dt.date, dt.date]) -> l
 
 
 def list_status(subject: Subject, *, viewer_kind: ViewerKind, on: dt.date) -> list[ListEntry]:
-    """Entries in force: the public sees only the kinds the pack publishes."""
-    if viewer_kind is ViewerKind.PUBLIC:
-        return published_entries_of(subject.pk, on=on)
-    return entries_in_force([subject.pk], on=on).get(subject.pk, [])
+    """Entries in force: the subject sees all of its own; everyone else (the public, a requester,
+    whose authorisation names catalogue items and no list) only the kinds the pack publishes."""
+    if viewer_kind is ViewerKind.SUBJECT:
+        return entries_in_force([subject.pk], on=on).get(subject.pk, [])
+    return published_entries_of(subject.pk, on=on)
 
 
 def open_procedures(actor: Any) -> tuple[list[Objection], list[RepairApplication]]:

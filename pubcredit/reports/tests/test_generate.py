@@ -262,3 +262,18 @@ def test_who_may_generate(today: dt.date, account: User) -> None:
         report_generate(
             actor=AnonymousUser(), kind=ReportKind.PUBLIC, span_from=SPAN[0], span_to=SPAN[1], subject=other.subject
         )
+
+
+def test_list_status_shows_unpublished_lists_to_the_subject_only(today: dt.date, account: User, clerk: User) -> None:
+    subject = account.subject
+    assert subject is not None
+    basis = make_record(subject, by=clerk.organisation)
+    watch = enter(clerk, subject, code="watch", records=[basis], decided_on=today, decision_number="关注〔2026〕7号")
+    severe = enter(clerk, subject, records=[basis], decided_on=today, decision_number="认定〔2026〕8号")
+
+    full = _text(report_generate(actor=account, kind=ReportKind.FULL, span_from=SPAN[0], span_to=SPAN[1]))
+    public = _text(report_generate(actor=account, kind=ReportKind.PUBLIC, span_from=SPAN[0], span_to=SPAN[1]))
+
+    assert watch.decision_number in full and severe.decision_number in full
+    assert severe.decision_number in public  # published (lists.published_kinds)
+    assert watch.decision_number not in public  # the watch list is shared between departments only
