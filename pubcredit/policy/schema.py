@@ -128,6 +128,8 @@ _SPECS: tuple[KeySpec, ...] = (
     ),
     _int("collection.upload_retention_months", "months a provider's raw upload is kept", nullable=False),
     _bool("self_declaration.false_declaration_warning", "a false self-declaration gives a warning record"),
+    # Farmer credit rating (西安市农户信用等级评价办法).
+    _int("farmer_rating.publicity_wd", "working days a reviewed farmer credit rating is publicised in the village"),
 )
 
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in _SPECS}
