@@ -125,6 +125,8 @@ def _version_events(versions: Iterable[RecordVersion]) -> list[ChangeEvent]:
                 source_table="record_version",
                 source_id=version.pk,
                 source_version=version.version,
+                record_ref=record.pk,
+                provider_ref=record.provider_id,
                 payload={
                     "record": record.pk,
                     "version": version.version,
@@ -157,6 +159,8 @@ def _hold_event(annotation: Annotation, *, lifted: bool) -> ChangeEvent:
         source_table="annotation",
         source_id=annotation.pk,
         source_version=2 if lifted else 1,
+        record_ref=record.pk,
+        provider_ref=record.provider_id,
         payload={
             "annotation": annotation.pk,
             "record": record.pk,
@@ -262,6 +266,8 @@ def _tombstone_events(rows: list[Tombstone]) -> list[ChangeEvent]:
                 source_table="tombstone",
                 source_id=tombstone.pk,
                 source_version=1,
+                record_ref=tombstone.record_id,
+                provider_ref=record.provider_id if record is not None else None,
                 payload={
                     "record": tombstone.record_id,
                     "item_code": tombstone.item_code,
@@ -278,9 +284,7 @@ def _tombstone_events(rows: list[Tombstone]) -> list[ChangeEvent]:
 def _scrub_purged(record_ids: list[int]) -> None:
     """A purged record's content leaves the feed too: the earlier events of its versions keep the
     version numbers and status, their content is emptied and marked purged."""
-    for event in ChangeEvent.objects.filter(
-        source_table="record_version", payload__record__in=record_ids
-    ).select_for_update():
+    for event in ChangeEvent.objects.filter(source_table="record_version", record_ref__in=record_ids):
         if not event.payload.get("purged"):
             event.payload = {**event.payload, "data": {}, "purged": True}
             event.save(update_fields=["payload"])

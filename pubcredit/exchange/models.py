@@ -130,6 +130,10 @@ class ChangeEvent(models.Model):
     source_table = models.CharField("来源表", max_length=40)
     source_id = models.BigIntegerField("来源编号")
     source_version = models.PositiveIntegerField("来源版本")
+    record_ref = models.BigIntegerField("信用记录编号", null=True, blank=True, help_text="记录、标注和删除事件所涉记录")
+    provider_ref = models.BigIntegerField(
+        "信息提供单位编号", null=True, blank=True, help_text="不回传：不向记录的提供单位（来源平台）提供其自身的记录"
+    )
     payload = models.JSONField("内容", default=dict)
     created_at = models.DateTimeField("收集时间", auto_now_add=True)
 
@@ -142,7 +146,10 @@ class ChangeEvent(models.Model):
                 fields=["source_table", "source_id", "source_version"], name="change_event_source_unique"
             ),
         ]
-        indexes = [models.Index(fields=["item_code", "id"], name="change_event_item")]
+        indexes = [
+            models.Index(fields=["item_code", "id"], name="change_event_item"),
+            models.Index(fields=["record_ref"], name="change_event_record"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.get_kind_display()} {self.item_code}"

@@ -56,9 +56,13 @@ def event_out(event: ChangeEvent) -> dict[str, Any]:
     }
 
 
-def feed_page(*, item_codes: list[str], after: int, limit: int) -> FeedPage:
-    """Events after `after` of the given items only, in cursor order."""
-    rows = list(ChangeEvent.objects.filter(pk__gt=after, item_code__in=item_codes).order_by("pk")[: limit + 1])
+def feed_page(*, item_codes: list[str], after: int, limit: int, reader_id: int | None = None) -> FeedPage:
+    """Events after `after` of the given items only, in cursor order; never the reader's own
+    records back (a record received from a platform is written in that platform's name)."""
+    events = ChangeEvent.objects.filter(pk__gt=after, item_code__in=item_codes)
+    if reader_id is not None:
+        events = events.exclude(provider_ref=reader_id)
+    rows = list(events.order_by("pk")[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     return FeedPage(

@@ -76,7 +76,7 @@ def feed_serve(*, client: Any, after: int, limit: int | None) -> SignedPage:
     if not agreements:
         raise PermissionDenied(f"单位“{client.organisation}”没有有效的互联互通协议（本平台向其提供），不能获取变更数据")
     exchange_collect()
-    page = feed_page(item_codes=items, after=after, limit=size)
+    page = feed_page(item_codes=items, after=after, limit=size, reader_id=client.organisation_id)
     public = public_key_pem()
     body = canonical_json(
         {
@@ -207,7 +207,11 @@ def exchange_pull(
 
 @transaction.atomic
 def _apply_page(partner: ExchangePartner, page: dict[str, Any], cursor: int) -> Counter[str]:
-    locked = ExchangePartner.objects.select_for_update().select_related("actor_client__organisation").get(pk=partner.pk)
+    locked = (
+        ExchangePartner.objects.select_for_update(of=("self",))
+        .select_related("actor_client__organisation")
+        .get(pk=partner.pk)
+    )
     if locked.cursor != cursor:
         raise PullFailed(
             f"page after cursor {cursor}: another pull of {partner.code!r} moved the cursor to {locked.cursor}"
