@@ -18,5 +18,5 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @pytest.fixture
-def db(template: Database, tmp_path: Path) -> Iterator[Database]:
+def city(template: Database, tmp_path: Path) -> Iterator[Database]:
     yield from copy_of(template, tmp_path)

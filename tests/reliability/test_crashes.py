@@ -25,48 +25,48 @@ from tests.reliability.support import Database, audit_intact, copy_of, killed, o
 SWEEP_DAY = "2040-01-01"  # every period of the demo city has ended by then
 
 
-def _sample_file(db: Database) -> tuple[Path, int]:
+def _sample_file(city: Database) -> tuple[Path, int]:
     """The demo's valid 行政处罚 file (written by `pubcredit demo accounts`) and its number of rows."""
-    path = db.var_dir / "demo-files" / "行政处罚-可入库.csv"
+    path = city.var_dir / "demo-files" / "行政处罚-可入库.csv"
     rows = len(path.read_text(encoding="utf-8-sig").splitlines()) - 1
     assert rows > 0
     return path, rows
 
 
-def _statuses(db: Database) -> dict[str, int]:
-    return {status: count for status, count in db.rows("SELECT status, count(*) FROM records_record GROUP BY status")}
+def _statuses(city: Database) -> dict[str, int]:
+    return {status: count for status, count in city.rows("SELECT status, count(*) FROM records_record GROUP BY status")}
 
 
-def _emptied_versions(db: Database) -> int:
+def _emptied_versions(city: Database) -> int:
     """Versions whose content a purge emptied (PostgreSQL's jsonb and SQLite's text both spell `{}`)."""
-    cast = "data::text" if db.vendor == "postgresql" else "data"
-    return int(db.scalar(f"SELECT count(*) FROM records_recordversion WHERE {cast} = '{{}}'"))
+    cast = "data::text" if city.vendor == "postgresql" else "data"
+    return int(city.scalar(f"SELECT count(*) FROM records_recordversion WHERE {cast} = '{{}}'"))
 
 
-def test_a_batch_killed_before_commit_leaves_nothing_and_lands_once_when_sent_again(db: Database) -> None:
-    path, rows = _sample_file(db)
+def test_a_batch_killed_before_commit_leaves_nothing_and_lands_once_when_sent_again(city: Database) -> None:
+    path, rows = _sample_file(city)
     load = ("batch", "load", str(path), "--item", "CF", "--user", "provider")
-    before = db.counts()
+    before = city.counts()
 
-    killed(run(db, *load, fault_at="batch.before_commit"))
-    after = db.counts()
+    killed(run(city, *load, fault_at="batch.before_commit"))
+    after = city.counts()
     # The raw upload is stored and committed first on purpose (the evidence of what was sent);
     # the batch, its records, versions, subjects and audit events were one transaction: gone.
     raw_kept = after.pop("collection_rawupload")
     assert raw_kept == before.pop("collection_rawupload") + 1
     assert after == before
 
-    out = ok(run(db, *load))
+    out = ok(run(city, *load))
     assert f"accepted, {rows} rows, {rows} created" in out
-    landed = db.counts()
+    landed = city.counts()
     assert landed["records_record"] == before["records_record"] + rows
     assert landed["collection_batch"] == before["collection_batch"] + 1
     assert landed["collection_rawupload"] == raw_kept  # the same content: the kept upload is reused
 
-    again = ok(run(db, *load))
+    again = ok(run(city, *load))
     assert "already received" in again
-    assert db.counts() == landed
-    audit_intact(db)
+    assert city.counts() == landed
+    audit_intact(city)
 
 
 def _post_batch(port: int, token: str, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -81,22 +81,22 @@ def _post_batch(port: int, token: str, body: bytes) -> tuple[int, dict[str, Any]
 
 
 def test_a_server_worker_killed_mid_batch_answers_nothing_and_the_retry_lands_once(
-    db: Database, tmp_path: Path
+    city: Database, tmp_path: Path
 ) -> None:
     """A provider's system sends a batch; the worker handling it dies before the commit; the
     system sends the same request again (same batch reference) to the same running server."""
-    path, rows = _sample_file(db)
+    path, rows = _sample_file(city)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         batch = {"item": "CF", "ref": "KILL-API-0001", "rows": list(csv.DictReader(handle))}
     body = json.dumps(batch, ensure_ascii=False).encode()
-    token = (db.var_dir / "api-token.txt").read_text(encoding="utf-8").strip()
-    before = db.counts()
+    token = (city.var_dir / "api-token.txt").read_text(encoding="utf-8").strip()
+    before = city.counts()
     fault = {"PUBCREDIT_FAULT_AT": "batch.before_commit", "PUBCREDIT_FAULT_ONCE": str(tmp_path / "fired")}
-    with serving(db, tmp_path / "serve.log", workers=1, **fault) as (port, _pid):
+    with serving(city, tmp_path / "serve.log", workers=1, **fault) as (port, _pid):
         with pytest.raises((http.client.HTTPException, ConnectionError)):
             _post_batch(port, token, body)  # the worker died: no answer at all
         assert (tmp_path / "fired").exists()
-        after = db.counts()
+        after = city.counts()
         raw_kept = after.pop("collection_rawupload")
         assert raw_kept == before.pop("collection_rawupload") + 1
         assert after == before
@@ -107,66 +107,66 @@ def test_a_server_worker_killed_mid_batch_answers_nothing_and_the_retry_lands_on
         status, again = _post_batch(port, token, body)
         assert status == 200, again
         assert again["id"] == first["id"]
-    landed = db.counts()
+    landed = city.counts()
     assert landed["records_record"] == before["records_record"] + rows
     assert landed["collection_batch"] == before["collection_batch"] + 1
     assert landed["collection_rawupload"] == raw_kept
 
 
-def test_an_objection_answer_killed_before_commit_is_undone_and_answered_once_on_retry(db: Database) -> None:
+def test_an_objection_answer_killed_before_commit_is_undone_and_answered_once_on_retry(city: Database) -> None:
     item_state = "SELECT state, result FROM objections_objectionitem ORDER BY id LIMIT 1"
     objection_state = "SELECT state FROM objections_objection ORDER BY id LIMIT 1"
-    assert db.rows(item_state) == [("verifying", "")]
-    before = db.counts()
+    assert city.rows(item_state) == [("verifying", "")]
+    before = city.counts()
 
-    killed(run(db, "driver", "answer", fault_at="objection.answer.before_commit"))
+    killed(run(city, "driver", "answer", fault_at="objection.answer.before_commit"))
     # The correction (a new record version), the lifted hold, the item's result, the notices and
     # the audit event were written in one transaction: none of them stayed.
-    assert db.counts() == before
-    assert db.rows(item_state) == [("verifying", "")]
-    assert db.scalar(objection_state) == "verifying"
+    assert city.counts() == before
+    assert city.rows(item_state) == [("verifying", "")]
+    assert city.scalar(objection_state) == "verifying"
 
-    ok(run(db, "driver", "answer"))
-    answered = db.counts()
-    assert db.rows(item_state) == [("done", "corrected")]
-    assert db.scalar(objection_state) == "answered"
+    ok(run(city, "driver", "answer"))
+    answered = city.counts()
+    assert city.rows(item_state) == [("done", "corrected")]
+    assert city.scalar(objection_state) == "answered"
     assert answered["records_recordversion"] == before["records_recordversion"] + 1
     assert answered["core_auditevent"] > before["core_auditevent"]
 
-    again = run(db, "driver", "answer")
+    again = run(city, "driver", "answer")
     assert again.returncode == 3, again.stderr
     assert "不在待答复状态" in again.stderr
-    assert db.counts() == answered
-    audit_intact(db)
+    assert city.counts() == answered
+    audit_intact(city)
 
 
-def test_a_sweep_killed_inside_a_purge_keeps_every_record_and_purges_once_on_the_next_run(db: Database) -> None:
-    before, statuses, emptied = db.counts(), _statuses(db), _emptied_versions(db)
+def test_a_sweep_killed_inside_a_purge_keeps_every_record_and_purges_once_on_the_next_run(city: Database) -> None:
+    before, statuses, emptied = city.counts(), _statuses(city), _emptied_versions(city)
     assert "purged" not in statuses
 
     # The first purge of a run is the (empty) one of due hide requests; the second, persons' records.
-    killed(run(db, "disclosure", "sweep", "--date", SWEEP_DAY, fault_at="sweep.purge.mid_transaction:2"))
-    assert _emptied_versions(db) == emptied  # the versions emptied before the kill were rolled back
-    assert db.counts() == before
-    assert _statuses(db) == statuses
+    killed(run(city, "disclosure", "sweep", "--date", SWEEP_DAY, fault_at="sweep.purge.mid_transaction:2"))
+    assert _emptied_versions(city) == emptied  # the versions emptied before the kill were rolled back
+    assert city.counts() == before
+    assert _statuses(city) == statuses
 
-    ok(run(db, "disclosure", "sweep", "--date", SWEEP_DAY))
-    swept = _statuses(db)
+    ok(run(city, "disclosure", "sweep", "--date", SWEEP_DAY))
+    swept = _statuses(city)
     purged = swept.get("purged", 0)
     assert purged > 0
-    assert int(db.scalar("SELECT count(*) FROM disclosure_tombstone")) == before["disclosure_tombstone"] + purged
-    assert _emptied_versions(db) > emptied
+    assert int(city.scalar("SELECT count(*) FROM disclosure_tombstone")) == before["disclosure_tombstone"] + purged
+    assert _emptied_versions(city) > emptied
 
-    out = ok(run(db, "disclosure", "sweep", "--date", SWEEP_DAY))
+    out = ok(run(city, "disclosure", "sweep", "--date", SWEEP_DAY))
     assert "0 organisations' records archived, 0 persons' records archived, 0 persons' records purged" in out
-    assert _statuses(db) == swept
-    audit_intact(db)
+    assert _statuses(city) == swept
+    audit_intact(city)
 
 
-def _swept_in_audit(db: Database) -> int:
+def _swept_in_audit(city: Database) -> int:
     """Records changed according to the sweep's audit events."""
     total = 0
-    for (data,) in db.rows("SELECT data FROM core_auditevent WHERE action = 'disclosure.sweep'"):
+    for (data,) in city.rows("SELECT data FROM core_auditevent WHERE action = 'disclosure.sweep'"):
         counts = data if isinstance(data, dict) else json.loads(data)
         total += counts["organisations_archived"] + counts["persons_archived"] + counts["persons_purged"]
     return total
@@ -180,13 +180,13 @@ def killed_between_chunks(
     commit, then swept again; and a reference copy swept in one uninterrupted run."""
     sweep = ("driver", "sweep", "--date", SWEEP_DAY, "--chunk", "20")
     copies = [copy_of(template, tmp_path_factory.mktemp(name)) for name in ("interrupted", "reference")]
-    db, reference = (next(copy) for copy in copies)
-    killed(run(db, *sweep, fault_at="sweep.archive.after_chunk:2"))
-    archived = _statuses(db).get("archived", 0)
+    city, reference = (next(copy) for copy in copies)
+    killed(run(city, *sweep, fault_at="sweep.archive.after_chunk:2"))
+    archived = _statuses(city).get("archived", 0)
     ok(run(reference, *sweep))
     assert 0 < archived < _statuses(reference)["archived"]  # stopped part-way, its windows kept
-    ok(run(db, *sweep))
-    yield db, reference
+    ok(run(city, *sweep))
+    yield city, reference
     for copy in copies:
         copy.close()
 
@@ -194,16 +194,14 @@ def killed_between_chunks(
 def test_a_sweep_killed_between_chunks_goes_on_where_it_stopped(
     killed_between_chunks: tuple[Database, Database],
 ) -> None:
-    db, reference = killed_between_chunks
+    city, reference = killed_between_chunks
     # Each window is committed on its own: the resumed run did the rest, and the city ends exactly
     # as after one uninterrupted run.
-    assert _statuses(db) == _statuses(reference)
-    assert db.rows("SELECT id, status FROM records_record ORDER BY id") == reference.rows(
+    assert _statuses(city) == _statuses(reference)
+    assert city.rows("SELECT id, status FROM records_record ORDER BY id") == reference.rows(
         "SELECT id, status FROM records_record ORDER BY id"
     )
-    ok(run(db, "driver", "sweep", "--date", SWEEP_DAY, "--chunk", "20"))
-    assert _statuses(db) == _statuses(reference)
-    audit_intact(db)
+    audit_intact(city)
 
 
 @pytest.mark.xfail(
@@ -214,6 +212,6 @@ def test_a_sweep_killed_between_chunks_goes_on_where_it_stopped(
 def test_every_record_a_killed_sweep_changed_is_in_the_audit_log(
     killed_between_chunks: tuple[Database, Database],
 ) -> None:
-    db, reference = killed_between_chunks
+    city, reference = killed_between_chunks
     assert _swept_in_audit(reference) > 0
-    assert _swept_in_audit(db) == _swept_in_audit(reference)
+    assert _swept_in_audit(city) == _swept_in_audit(reference)
