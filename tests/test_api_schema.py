@@ -84,6 +84,8 @@ def scene(settings: Any) -> Iterator[Scene]:
         built.tokens["check"] = ApiClientFactory.create(organisation=consumer, scopes=["check"]).plain_token
         centre = OperatorFactory.create().organisation
         built.tokens["operator_query"] = ApiClientFactory.create(organisation=centre, scopes=["query"]).plain_token
+        # A partner platform's client (it has no exchange agreement here: the feed refuses it).
+        built.tokens["exchange"] = ApiClientFactory.create(organisation=centre, scopes=["exchange"]).plain_token
         yield built
 
 
@@ -93,6 +95,7 @@ def _token_for(scene: Scene, scope: str) -> str:
         "query": scene.tokens["consumer_agreed_token"],
         "share": scene.tokens["consumer_agreed_token"],
         "check": scene.tokens["check"],
+        "exchange": scene.tokens["exchange"],
     }.get(scope, scene.tokens["operator_query"])
 
 
