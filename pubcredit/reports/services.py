@@ -53,16 +53,19 @@ _PUBLIC = Viewer(kind=ViewerKind.PUBLIC, label="公众")
 
 @dataclass
 class Timings:
-    """Seconds spent in each phase of the last generation (bench/report.py prints them)."""
+    """Seconds spent in each phase of the last generation, wall clock and CPU time of the process
+    (bench/report.py prints them)."""
 
     phases: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def run(self, name: str, work: Callable[[], Any]) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return work()
         finally:
             self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - started
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
 
 
 def verify_base_url() -> str:
