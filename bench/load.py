@@ -1,5 +1,5 @@
-"""Mixed load for a bounded time: public look-ups, name searches and providers' batch uploads at
-fixed rates against `pubcredit serve`, then every count reconciled.
+"""Mixed load for a bounded time: public look-ups, name searches, providers' batch uploads and
+departments' credit checks at fixed rates against `pubcredit serve`, then every count reconciled.
 
     .venv/bin/python bench/load.py                              # 300 s on PostgreSQL (pc_load)
     .venv/bin/python bench/load.py --seconds 30                 # a short run
@@ -7,8 +7,8 @@ fixed rates against `pubcredit serve`, then every count reconciled.
 
 1. A fresh database (PostgreSQL: the one named by --database, dropped and created; SQLite: a file
    in a temporary directory) with the demo city (`pubcredit demo load`: 10,000 subjects and
-   100,000 records by default) and its logins, and an API client of the demo provider (市场监管局)
-   with the `collect` scope.
+   100,000 records by default) and its logins, an API client of the demo provider (市场监管局)
+   with the `collect` scope and one of the demo consumer (交易中心) with the `check` scope.
 2. `pubcredit serve` on a free loopback port (gunicorn, sync workers, access log on), with the
    public search limit lifted: every request here comes from 127.0.0.1, whereas the limit counts
    per client (PUBCREDIT_SEARCH_RATE, against scraping).
@@ -19,22 +19,26 @@ fixed rates against `pubcredit serve`, then every count reconciled.
    - search: GET /api/v1/subjects?q=..., 2 to 4 characters of a demo organisation's name;
    - upload: POST /api/v1/batches (token with `collect`), --rows-per-upload new 行政处罚 rows for
      demo organisations, each batch with its own reference, whole or nothing;
-   - credit check: POST /api/v1/checks, when the platform has it (see the output).
+   - check: POST /api/v1/checks (token with `check`), a credit check of a random demo
+     organisation for a procurement, with the run's business reference.
 4. Afterwards: per kind, the requests sent and answered, req/s, p50/p95/p99 latency and errors
    (any exception, timeout, or answer other than 200 for reads and 201 `accepted` for uploads);
    then the reconciliation: requests sent = answers received = lines in the server's access log,
    per kind; rows sent in accepted batches = rows the batches report created = records stored
    under those batch references = their first versions; one `collection.batch.accept` audit event
-   per batch; the audit chain verified. Exit status 1 when anything is off.
+   per batch; checks answered = checks stored under the run's references = their query-log
+   entries = their `measures.check` audit events; the audit chain verified. Exit status 1 when
+   anything is off.
 
-Default rates: 50 look-ups, 10 searches and 0.5 batches of 200 rows (100 rows) per second. The
-README's figures are for one kind of request alone, driven by wrk: about 1,100 look-ups per second
-and a search p95 under 20 ms over HTTP on these 2 cores. Here the load generator is Python on the
-same 2 cores, and the mix saturates the machine at about 150 look-ups per second; the defaults sit
-well below that, so that the run is a sustained load (no queue building up over 5 minutes) rather
-than a capacity test. They are still far above a city's demand: 50 look-ups per second is 4.3
-million a day, and 100 rows per second 8.6 million rows a day, against the thousands of 双公示
-decisions a city's departments publish daily.
+Default rates: 50 look-ups, 10 searches, 1 credit check and 0.5 batches of 200 rows (100 rows)
+per second. The README's figures are for one kind of request alone, driven by wrk: about 1,100
+look-ups per second and a search p95 under 20 ms over HTTP on these 2 cores. Here the load
+generator is Python on the same 2 cores, and the mix saturates the machine at about 150 look-ups
+per second; a credit check costs the server about 30 times a look-up. The defaults sit well below
+saturation, so that the run is a sustained load (no queue building up over 5 minutes) rather than
+a capacity test. They are still far above a city's demand: 50 look-ups per second is 4.3 million a
+day, one check per second 86,400 procedures a day, and 100 rows per second 8.6 million rows a day,
+against the thousands of 双公示 decisions a city's departments publish daily.
 """
 
 from __future__ import annotations
@@ -95,7 +99,9 @@ class City:
 
     orgs: list[tuple[str, str]]  # (name, uscc)
     terms: list[str]
-    token: str
+    token: str  # the provider's system: collect
+    check_token: str  # the consumer's system: check
+    check_client: int
     row_template: dict[str, str]
 
 
@@ -150,17 +156,25 @@ def _city(env: dict[str, str], var_dir: Path, seed: int) -> City:
         if len(core) >= length:
             start = rng.randrange(len(core) - length + 1)
             terms.append(core[start : start + length])
-    provider = User.objects.get(username="provider")
-    assert provider.organisation is not None
+    operator = User.objects.get(username="operator")
+    provider, consumer = (User.objects.get(username=name).organisation for name in ("provider", "consumer"))
+    assert provider is not None and consumer is not None
     _client, token = api_client_create(
-        actor=User.objects.get(username="operator"),
-        organisation=provider.organisation,
-        name="负载测试报送系统",
-        scopes=["collect"],
+        actor=operator, organisation=provider, name="负载测试报送系统", scopes=["collect"]
+    )
+    check_client, check_token = api_client_create(
+        actor=operator, organisation=consumer, name="负载测试核查系统", scopes=["check"]
     )
     with (var_dir / "demo-files" / SAMPLE).open(encoding="utf-8-sig", newline="") as handle:
         row_template = next(csv.DictReader(handle))
-    return City(orgs=orgs, terms=terms, token=token, row_template=row_template)
+    return City(
+        orgs=orgs,
+        terms=terms,
+        token=token,
+        check_token=check_token,
+        check_client=check_client.pk,
+        row_template=row_template,
+    )
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -183,12 +197,13 @@ class Client:
 
 
 @dataclass
-class Uploads:
-    """Batch references sent, and the rows of those answered as accepted."""
+class Outcomes:
+    """Batch references sent and the rows of those answered as accepted; numbers of the checks made."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     sent: dict[str, int] = field(default_factory=dict)  # ref -> rows
     accepted: dict[str, int] = field(default_factory=dict)  # ref -> rows_created reported
+    checks: list[str] = field(default_factory=list)  # numbers of the checks answered 201
 
 
 def _upload_body(city: City, ref: str, rows: int, rng: random.Random) -> bytes:
@@ -236,11 +251,12 @@ def _schedule(kind: Kind, seconds: float, pool_size: int, send: Callable[[int], 
     return thread
 
 
-def _load(port: int, city: City, kinds: dict[str, Kind], args: argparse.Namespace, uploads: Uploads) -> float:
+def _load(
+    port: int, city: City, kinds: dict[str, Kind], args: argparse.Namespace, outcomes: Outcomes, run_tag: str
+) -> float:
     client = Client(port)
     rng = random.Random(args.seed)
     rng_lock = threading.Lock()
-    run_tag = f"L{int(time.time())}"
 
     def pick(items: list[Any]) -> Any:
         with rng_lock:
@@ -258,8 +274,8 @@ def _load(port: int, city: City, kinds: dict[str, Kind], args: argparse.Namespac
         ref = f"{run_tag}-{n:06d}"
         with rng_lock:
             body = _upload_body(city, ref, args.rows_per_upload, rng)
-        with uploads.lock:
-            uploads.sent[ref] = args.rows_per_upload
+        with outcomes.lock:
+            outcomes.sent[ref] = args.rows_per_upload
         status, answer = client.call(
             "POST",
             "/api/v1/batches",
@@ -271,11 +287,30 @@ def _load(port: int, city: City, kinds: dict[str, Kind], args: argparse.Namespac
         batch = json.loads(answer)
         if batch["status"] != "accepted":
             return f"batch {batch['status']}"
-        with uploads.lock:
-            uploads.accepted[ref] = int(batch["rows_created"])
+        with outcomes.lock:
+            outcomes.accepted[ref] = int(batch["rows_created"])
         return None
 
-    senders: dict[str, Callable[[int], str | None]] = {"lookup": lookup, "search": search, "upload": upload}
+    def check(n: int) -> str | None:
+        body = {"subject": pick(city.orgs)[1], "business_type": "procurement", "business_reference": f"{run_tag}-{n}"}
+        status, answer = client.call(
+            "POST",
+            "/api/v1/checks",
+            json.dumps(body).encode(),
+            {"Authorization": f"Bearer {city.check_token}", "Content-Type": "application/json"},
+        )
+        if status != kinds["check"].expected:
+            return f"HTTP {status}"
+        with outcomes.lock:
+            outcomes.checks.append(json.loads(answer)["number"])
+        return None
+
+    senders: dict[str, Callable[[int], str | None]] = {
+        "lookup": lookup,
+        "search": search,
+        "upload": upload,
+        "check": check,
+    }
     # Warm-up, not counted in the figures: each worker loads the URL configuration and the API on
     # its first request, which takes seconds. The access log's count includes these.
     for number in range(WARMUP):
@@ -283,7 +318,7 @@ def _load(port: int, city: City, kinds: dict[str, Kind], args: argparse.Namespac
             if senders[name](number) is not None:
                 sys.exit(f"warm-up {name} request failed")
             kinds[name].warmup += 1
-    pools = {"lookup": 32, "search": 8, "upload": 4}
+    pools = {"lookup": 32, "search": 8, "upload": 4, "check": 8}
     started = time.monotonic()
     threads = [
         _schedule(kinds[name], args.seconds, pools[name], sender) for name, sender in senders.items() if name in kinds
@@ -307,7 +342,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
 def _access_log(log: Path) -> dict[str, list[float]]:
     """Per kind, the server's own time of each answered request (seconds), from gunicorn's access
     log (`%(t)s %(m)s %(U)s %(s)s %(b)s %(M)sms`)."""
-    times: dict[str, list[float]] = {"lookup": [], "search": [], "upload": []}
+    times: dict[str, list[float]] = {"lookup": [], "search": [], "upload": [], "check": []}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         parts = line.split("] ", 1)[-1].split()
         if len(parts) < 5 or not parts[-1].endswith("ms"):
@@ -319,10 +354,12 @@ def _access_log(log: Path) -> dict[str, list[float]]:
             times["search"].append(took)
         elif method == "POST" and path == "/api/v1/batches":
             times["upload"].append(took)
+        elif method == "POST" and path == "/api/v1/checks":
+            times["check"].append(took)
     return times
 
 
-def _reconcile_uploads(uploads: Uploads) -> list[str]:
+def _reconcile_uploads(outcomes: Outcomes) -> list[str]:
     """Rows sent and accepted = rows created = records and first versions stored, per reference."""
     from django.db.models import Count, Sum
 
@@ -330,7 +367,7 @@ def _reconcile_uploads(uploads: Uploads) -> list[str]:
     from pubcredit.core.models import AuditEvent
     from pubcredit.records.models import Record, RecordVersion
 
-    refs = list(uploads.sent)
+    refs = list(outcomes.sent)
     problems = []
     batches = Batch.objects.filter(ref__in=refs)
     by_status = dict(batches.values_list("status").annotate(n=Count("id")))
@@ -339,10 +376,10 @@ def _reconcile_uploads(uploads: Uploads) -> list[str]:
     versions = RecordVersion.objects.filter(record__batch_ref__in=refs, version=1).count()
     batch_ids = [str(pk) for pk in batches.values_list("pk", flat=True)]
     audited = AuditEvent.objects.filter(action="collection.batch.accept", target_id__in=batch_ids).count()
-    sent_rows = sum(uploads.sent.values())
-    accepted_rows = sum(uploads.accepted.values())
+    sent_rows = sum(outcomes.sent.values())
+    accepted_rows = sum(outcomes.accepted.values())
     print(
-        f"  uploads: {len(refs)} batches sent ({sent_rows} rows); answered accepted: {len(uploads.accepted)} "
+        f"  uploads: {len(refs)} batches sent ({sent_rows} rows); answered accepted: {len(outcomes.accepted)} "
         f"({accepted_rows} rows); stored batches by status: {by_status}; rows created: {created}; "
         f"records stored under these references: {records}; their first versions: {versions}; "
         f"audit events collection.batch.accept: {audited}"
@@ -374,6 +411,26 @@ def listening(port: int) -> bool:
         return False
 
 
+def _reconcile_checks(outcomes: Outcomes, client_id: int, run_tag: str) -> list[str]:
+    """Checks answered = checks stored for this run = their query-log entries = their audit events."""
+    from pubcredit.core.models import AuditEvent
+    from pubcredit.disclosure.models.query_log import QueryLogEntry
+    from pubcredit.measures.models import CreditCheck
+
+    stored = CreditCheck.objects.filter(api_client_id=client_id, business_reference__startswith=f"{run_tag}-")
+    numbers = set(stored.values_list("number", flat=True))
+    ids = [str(pk) for pk in stored.values_list("pk", flat=True)]
+    logged = QueryLogEntry.objects.filter(basis__in=[f"check:{n}" for n in numbers]).count()
+    audited = AuditEvent.objects.filter(action="measures.check", target_id__in=ids).count()
+    print(
+        f"  checks: answered 201: {len(outcomes.checks)}; stored for this run: {len(numbers)}; the same numbers: "
+        f"{numbers == set(outcomes.checks)}; query-log entries: {logged}; audit events measures.check: {audited}"
+    )
+    if not (len(outcomes.checks) == len(numbers) == logged == audited and numbers == set(outcomes.checks)):
+        return ["checks do not reconcile"]
+    return []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=DEFAULT_URL, help="postgres://... (dropped and created) or sqlite")
@@ -383,6 +440,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=float, default=50, help="public look-ups per second")
     parser.add_argument("--searches", type=float, default=10, help="name searches per second")
     parser.add_argument("--uploads", type=float, default=0.5, help="batches uploaded per second")
+    parser.add_argument("--checks", type=float, default=1, help="credit checks per second")
     parser.add_argument("--rows-per-upload", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--reuse", action="store_true", help="PostgreSQL: keep the database of an earlier run")
@@ -392,11 +450,9 @@ def main() -> None:
         "lookup": Kind("lookup", args.lookups, 200),
         "search": Kind("search", args.searches, 200),
         "upload": Kind("upload", args.uploads, 201),
+        "check": Kind("check", args.checks, 201),
     }
-    print(
-        "credit checks (POST /api/v1/checks): not in this load: the platform has no such endpoint yet "
-        "(pubcredit/measures/api.py declares an empty router)"
-    )
+    run_tag = f"L{int(time.time())}"
     with tempfile.TemporaryDirectory(prefix="pubcredit-load-") as tmp:
         var_dir = Path(tmp)
         url, env = _prepare(args.database, var_dir, args.records, args.reuse)
@@ -413,8 +469,8 @@ def main() -> None:
             )
             try:
                 _wait_for_server(server, port, errors_path)
-                uploads = Uploads()
-                elapsed = _load(port, city, kinds, args, uploads)
+                outcomes = Outcomes()
+                elapsed = _load(port, city, kinds, args, outcomes, run_tag)
             finally:
                 server.terminate()
                 server.wait(timeout=60)
@@ -444,7 +500,8 @@ def main() -> None:
             if not (kind.sent == answered == len(logged[kind.name]) - kind.warmup):
                 problems.append(f"{kind.name}: sent, answered and logged differ")
         print("reconciliation:")
-        problems += _reconcile_uploads(uploads)
+        problems += _reconcile_uploads(outcomes)
+        problems += _reconcile_checks(outcomes, city.check_client, run_tag)
         verify = subprocess.run([*CLI, "audit", "verify"], cwd=ROOT, env=env, capture_output=True, text=True)
         print(f"  {(verify.stdout or verify.stderr).strip()}")
         if verify.returncode != 0:
