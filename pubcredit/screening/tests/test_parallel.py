@@ -1,5 +1,6 @@
 """The worker's status lookups on their own connections (PostgreSQL, outside a transaction) give
-the same results as the serial path."""
+the same results as the serial path. (A transactional test starts without the seeded list types,
+so the lists themselves are tested in test_standing.py.)"""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from pubcredit.accounts.tests.factories import ConsumerClerkFactory, ProviderClerkFactory
+from pubcredit.accounts.tests.factories import ConsumerClerkFactory
 from pubcredit.core.tests.auditing import audit_erasable_after_test  # noqa: F401 (a fixture)
-from pubcredit.lists.tests.factories import enter
 from pubcredit.screening import matching, services
 from pubcredit.screening.index import current_index
 from pubcredit.screening.matching import InputRow, screen_in_chunks
@@ -37,7 +37,6 @@ def test_parallel_status_lookups_match_the_serial_ones(audit_erasable_after_test
     names = [f"西安第{n}号华信科技有限公司" for n in range(9)]
     firms = [OrgSubjectFactory.create(name=name) for name in names]
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        enter(ProviderClerkFactory.create(), firms[4], code="severe", decided_on=dt.date(2026, 11, 18))
         rows = [InputRow(number=n + 2, name=f"第{n}号华信科技（西安）有限公司") for n in range(9)]
         index, _report = current_index(persist=False)
         on = dt.date(2026, 11, 20)
@@ -56,7 +55,8 @@ def test_parallel_status_lookups_match_the_serial_ones(audit_erasable_after_test
             return [(r.number, r.candidates[0].subject_id, r.candidates[0].lists) for r in results]
 
         assert view(threaded) == view(serial)
-        assert view(serial)[4][1:] == (firms[4].pk, view(serial)[4][2]) and view(serial)[4][2]
+        assert [subject for _n, subject, _lists in view(threaded)] == [firm.pk for firm in firms]
+        assert all(c.standing for r in threaded for c in r.candidates[:1])
 
         # The worker takes the same path for a queued job.
         monkeypatch.setattr(services, "INLINE_ROWS", 3)
@@ -66,4 +66,4 @@ def test_parallel_status_lookups_match_the_serial_ones(audit_erasable_after_test
         done = screening_process(job.pk, chunk_rows=2)
     assert (done.state, done.processed_rows, done.matched_rows) == ("done", 9, 9)
     stored = {row.row_number: row.candidates[0] for row in done.rows.all()}
-    assert stored[6]["subject_id"] == firms[4].pk and stored[6]["lists"]
+    assert stored[6]["subject_id"] == firms[4].pk and stored[6]["standing"]
