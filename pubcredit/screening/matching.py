@@ -212,7 +212,13 @@ def screen_rows(
 
     # Name candidates only for rows not already settled by a code: first the same core or
     # pinyin, then, for rows still without a match, cores one character apart.
-    name_rows = [p for p in names if not (p in usccs and usccs[p] in by_uscc)]
+    def settled_by_code(position: int) -> bool:
+        """A row whose code found a subject not marked false for it needs no name matching."""
+        code = usccs.get(position)
+        found = by_uscc.get(code) if code is not None else None
+        return found is not None and ("uscc:" + str(code), found.pk) not in excluded
+
+    name_rows = [p for p in names if not settled_by_code(p)]
     scored_names: dict[int, dict[int, Score]] = {p: {} for p in name_rows}
     scoring_seconds = 0.0
 

@@ -204,3 +204,12 @@ def test_a_saved_index_is_loaded_by_a_new_process_and_refreshed(
     assert second.action == "loaded+refreshed" and second.added >= 1
     job = _submit(clerk, [["名称"], ["汇源博远医药（西安）有限公司"], ["西安华信科技有限公司"]])
     assert [_best(row) for row in job.rows.order_by("row_number")] == [new.pk, firms["xian"].pk]
+
+
+def test_a_code_match_marked_false_falls_back_to_the_name(clerk: User, firms: dict[str, Subject]) -> None:
+    wrong = firms["hengtong"]
+    job = _submit(clerk, [["名称", "统一社会信用代码"], ["西安华信科技有限公司", wrong.uscc]])
+    assert _best(_rows(job)[2]) == wrong.pk
+    false_match_mark(actor=clerk, job=job, row_number=2, subject_id=wrong.pk)
+    again = _submit(clerk, [["名称", "统一社会信用代码"], ["西安华信科技有限公司", wrong.uscc]])
+    assert _best(_rows(again)[2]) == firms["xian"].pk
