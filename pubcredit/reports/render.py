@@ -43,3 +43,9 @@ def html_to_pdf(html: str) -> tuple[bytes, int]:
     pdf = document.write_pdf()
     assert pdf is not None
     return pdf, len(document.pages)
+
+
+def warm_up() -> None:
+    """Load fontconfig and the CJK face once, so the first report of a worker is not seconds
+    slower than the others (call it where a worker starts, e.g. gunicorn's post_fork)."""
+    html_to_pdf("<html><body style=\"font-family: 'Noto Sans CJK SC', sans-serif\">信用报告 XY</body></html>")

@@ -108,3 +108,11 @@ def test_purge_orphans_deletes_only_unarchived_files_older_than_a_day(
     assert "Orphaned report files deleted: 1" in out.getvalue()
     assert not orphan.exists() and fresh.exists()
     assert (report_settings / report.path).exists()
+
+
+def test_warming_up_lays_out_a_page(db: None) -> None:
+    from pubcredit.reports.render import html_to_pdf, warm_up
+
+    warm_up()
+    pdf, pages = html_to_pdf("<p>䶮𠮷</p>")
+    assert pages == 1 and pdf.startswith(b"%PDF-")
