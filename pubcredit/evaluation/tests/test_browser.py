@@ -45,7 +45,7 @@ def test_propose_review_publicise_and_confirm(groups: Groups, page: Page, screen
         sign_in(page, groups.villager)
         page.goto("/evaluation/farmers/")
         expect(page.get_by_role("heading", level=1)).to_have_text("农户信用等级初评")
-        page.get_by_label("农户身份证号码").fill(person.plain_id_number)  # type: ignore[attr-defined]
+        page.get_by_label("农户身份证号码").fill(person.plain_id_number)
         page.get_by_label("初评等级", exact=True).select_option("优秀信用户")
         page.get_by_label("初评意见", exact=True).fill("种植猕猴桃20亩，按期还款")
         for label in (

@@ -29,7 +29,7 @@ def published(groups: Groups) -> FarmerRating:
     rating = farmer_rating_propose(
         actor=groups.villager,
         village=groups.village,
-        id_number=person.plain_id_number,  # type: ignore[attr-defined]
+        id_number=person.plain_id_number,
         grade="good",
         note="经营正常",
         attested=ALL_MET,
@@ -65,7 +65,7 @@ def test_a_refused_proposal_names_the_condition_and_stores_nothing(groups: Group
             "/evaluation/farmers/village/",
             {
                 "village": groups.village.pk,
-                "id_number": person.plain_id_number,  # type: ignore[attr-defined]
+                "id_number": person.plain_id_number,
                 "grade": "excellent",
                 "note": "经营正常",
                 "cond_registered_in_xian": "on",
