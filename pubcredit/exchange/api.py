@@ -16,7 +16,7 @@ from pubcredit.exchange.signing import ALGORITHM, KEY_ID_HEADER, SIGNATURE_HEADE
 router = Router(tags=["互联互通"])
 
 
-@router.get("/changes", auth=ApiTokenAuth(scope="exchange"), operation_id="exchange_changes")
+@router.get("/changes", auth=ApiTokenAuth(scope="exchange"))
 def changes(request: HttpRequest, after: int = 0, limit: int | None = None) -> HttpResponse:
     """变更数据：游标之后、协议约定目录项范围内的变更，按顺序分页；每页以 Ed25519 签名
     （签名在 X-Pubcredit-Signature 响应头，对响应体的规范 JSON 字节签名）。"""
@@ -27,7 +27,7 @@ def changes(request: HttpRequest, after: int = 0, limit: int | None = None) -> H
     return response
 
 
-@router.get("/key", auth=None, operation_id="exchange_key")
+@router.get("/key", auth=None)
 def key(request: HttpRequest) -> dict[str, Any]:
     """本平台交换数据签名公钥（用于验证变更数据每页的签名）。"""
     try:
@@ -37,7 +37,7 @@ def key(request: HttpRequest) -> dict[str, Any]:
     return {"algorithm": ALGORITHM, "key_id": key_id(public), "public_key": public}
 
 
-@router.get("/catalogue", auth=None, operation_id="exchange_catalogue")
+@router.get("/catalogue", auth=None)
 def catalogue(request: HttpRequest) -> dict[str, Any]:
     """共享资源目录：本平台向其他平台提供的目录项、字段、更新周期和共享范围。"""
     return {"items": shared_catalogue()}
