@@ -18,10 +18,13 @@ venv: $(STAMP)
 system-packages:
 	@scripts/system-packages
 
-keys: var/pubcredit.env
+keys: var/pubcredit.env var/reports/signing-cert.pem
 
 var/pubcredit.env: | $(STAMP)
 	$(BIN)/python scripts/make_keys.py $@
+
+var/reports/signing-cert.pem: | var/pubcredit.env
+	$(BIN)/pubcredit reports keys
 
 migrate: $(STAMP) keys
 	$(BIN)/pubcredit migrate --no-input

@@ -177,6 +177,14 @@ PUBCREDIT_SEARCH_RATE_WINDOW = env.positive_int("PUBCREDIT_SEARCH_RATE_WINDOW", 
 # request comes from one of them is X-Forwarded-For read, to find the client's address
 # (pubcredit/core/client_address.py); otherwise the header is ignored, as anyone can write it.
 PUBCREDIT_TRUSTED_PROXIES = env.networks("PUBCREDIT_TRUSTED_PROXIES")
+
+# Credit reports: the signing key and certificate (written by `pubcredit reports keys`, never in
+# the database or the repository) and the public address the reports' QR codes point to.
+PUBCREDIT_REPORT_SIGNING_KEY = os.environ.get("PUBCREDIT_REPORT_SIGNING_KEY", "").strip() or None
+PUBCREDIT_REPORT_SIGNING_CERT = os.environ.get("PUBCREDIT_REPORT_SIGNING_CERT", "").strip() or None
+PUBCREDIT_PUBLIC_BASE_URL = os.environ.get("PUBCREDIT_PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+if PUBCREDIT_PUBLIC_BASE_URL and not PUBCREDIT_PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ConfigurationError("Setting PUBCREDIT_PUBLIC_BASE_URL must start with https:// or http://.")
 # A PostgreSQL connection idle this many seconds is pinged before its next request's first query;
 # a busier one is not (pubcredit/ops/postgresql/base.py).
 PUBCREDIT_DB_PING_AFTER_SECONDS = env.positive_int("PUBCREDIT_DB_PING_AFTER_SECONDS", 5)
