@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from pubcredit.evaluation.loader import Indicator, Scorecard
+from pubcredit.evaluation.loader import Band, Indicator, Scorecard
 from pubcredit.lists.selectors import entries_in_force
 from pubcredit.records.models import Record, RecordStatus
 from pubcredit.subjects.models import Subject
@@ -35,6 +35,9 @@ class Plan:
     keys: list[AggregateKey] = field(default_factory=list)
     slots: dict[str, list[list[int]]] = field(default_factory=dict)  # card code -> [dimension][indicator]
     samples: dict[AggregateKey, Indicator] = field(default_factory=dict)
+    #: card code -> (slot, bands or None) per indicator: what a card's result depends on. An
+    #: indicator scored by bands whose explanation does not show the value depends on the band only.
+    result_inputs: dict[str, list[tuple[int, tuple[Band, ...] | None]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, cards: Sequence[Scorecard]) -> Plan:
@@ -53,7 +56,23 @@ class Plan:
                     dim_slots.append(index[key])
                 card_slots.append(dim_slots)
             plan.slots[card.code] = card_slots
+            plan.result_inputs[card.code] = [
+                (slot, indicator.bands if indicator.bands and "{value}" not in indicator.explain else None)
+                for dimension, dim_slots in zip(card.dimensions, card_slots, strict=True)
+                for indicator, slot in zip(dimension.indicators, dim_slots, strict=True)
+            ]
         return plan
+
+    def result_key(self, code: str, values: Sequence[float | None]) -> tuple[Any, ...]:
+        """Equal keys give equal results (points, grade and explanation) under card `code`."""
+        key: list[Any] = []
+        for slot, bands in self.result_inputs[code]:
+            value = values[slot]
+            if bands is None or value is None:
+                key.append(value)
+            else:
+                key.append(next((n for n, band in enumerate(bands) if band.holds(value)), -1))
+        return tuple(key)
 
     @property
     def record_keys(self) -> list[tuple[int, AggregateKey]]:
@@ -151,8 +170,8 @@ class RowBuilder:
             if measure == "count":
                 out[n] = int(raw or 0)
             elif measure == "decayed_count":
-                # Shown with two decimals in the explanation, and scored as shown.
-                out[n] = round(float(raw or 0.0), 2)
+                # Shown with one decimal in the explanation, and scored as shown.
+                out[n] = round(float(raw or 0.0), 1)
             else:
                 latest = _as_date(raw)
                 out[n] = None if latest is None else (self.on - latest).days

@@ -39,7 +39,7 @@ def _round(value: float) -> int:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}" if isinstance(value, int) or float(value).is_integer() else f"{value:.2f}"
+    return f"{round(value, 2):g}"
 
 
 def _signed(value: float) -> str:

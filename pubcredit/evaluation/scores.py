@@ -102,10 +102,10 @@ def _score_rows(
     dumps = orjson.dumps
     stored = _stored_digests([c[0] for c in chunk])
     scores = 0
+    result_key = plan.result_key
     for subject_id, kind, values in chunk:
-        inputs = tuple(values)
         for card in by_kind.get(kind, ()):
-            key = (card.code, inputs)
+            key = (card.code, result_key(card.code, values))
             found = memo.get(key)
             if found is None:
                 outcome = score(card, values, plan.slots[card.code])

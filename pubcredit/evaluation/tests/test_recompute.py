@@ -50,7 +50,7 @@ def test_the_full_batch_scores_every_subject_with_its_scorecards() -> None:
     stored = score_of(penalised.pk, "public_credit_org")
     assert stored is not None and stored.version == 1 and stored.computed_on == DAY
     assert stored.explanation[0] == ["基础分", 800, "公共信用评价（法人和非法人组织）（第 1 版）"]
-    assert ["严重失信信息", -60, "严重失信信息（按时间衰减）0.50 条，半衰期 730 天，每项 -120 分"] in stored.explanation
+    assert ["严重失信信息", -60, "严重失信信息（按时间衰减）0.5 条，半衰期 730 天，每项 -120 分"] in stored.explanation
     assert supervision_grade(person.pk) == "A"
     assert supervision_grade(OrgSubjectFactory.create().pk) is None
 

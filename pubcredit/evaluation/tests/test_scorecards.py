@@ -56,9 +56,9 @@ def test_public_credit_with_good_and_decayed_bad_information() -> None:
     assert result.grade == "good"
     lines = {line[0]: line for line in result.lines}
     assert lines["严重失信信息"][1] == -60
-    assert lines["严重失信信息"][2] == "严重失信信息（按时间衰减）0.50 条，半衰期 730 天，每项 -120 分"
+    assert lines["严重失信信息"][2] == "严重失信信息（按时间衰减）0.5 条，半衰期 730 天，每项 -120 分"
     assert lines["最近一次不良信息"][1] == -15
-    assert lines["最近一次不良信息"][2] == "距最近一次不良信息的决定日期 730 天，366–1095 档，-15 分"
+    assert lines["最近一次不良信息"][2] == "最近一次不良信息距今的天数，366–1095 档，-15 分"
 
 
 def test_public_credit_caps_and_the_range() -> None:
@@ -94,10 +94,12 @@ def test_supervision_grade() -> None:
 
 
 def test_bidder_credit() -> None:
-    # A severe judgment 100 days ago: 0.5 ** (100 / 365) = 0.82704 x -20 = -16.54, and -30 for a
-    # severe record within a year: -46.54 rounds half up to -47 -> 53, grade C.
-    result = run(card("bidder_credit"), judgment=0.5 ** (100 / 365), severe_recent=100)
-    assert (result.points, result.grade) == (53, "C")
+    # A severe judgment 100 days ago: 0.5 ** (100 / 365) = 0.827, read as 0.8 (one decimal, as
+    # shown) x -20 = -16, and -30 for a severe record within a year: 100 - 46 = 54, grade C.
+    result = run(card("bidder_credit"), judgment=round(0.5 ** (100 / 365), 1), severe_recent=100)
+    assert (result.points, result.grade) == (54, "C")
+    # Rounding half away from zero: a dimension at -46.5 counts -47.
+    assert run(card("bidder_credit"), judgment=0.825, severe_recent=100).points == 53
     assert run(card("bidder_credit"), honours=3).points == 110  # +15 capped at +10
     # Two supervision records of today: 2 x -8 = -16 -> 84, just under A (85).
     assert (run(card("bidder_credit"), supervision=2).points, run(card("bidder_credit"), supervision=2).grade) == (
