@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pubcredit.disclosure.models.outcomes import Tombstone
@@ -132,7 +133,7 @@ def _version_events(versions: Iterable[RecordVersion]) -> list[ChangeEvent]:
                     "version": version.version,
                     "status": version.status,
                     "item_code": record.item_code,
-                    "item_version": record.item.version,
+                    "item_version": version.item_version,  # type: ignore[attr-defined]
                     "provider": _organisation_out(record.provider),
                     "subject": _subject_out(record.subject),
                     "source_ref": record.source_ref,
@@ -182,7 +183,11 @@ def _collect_ids(mark: CollectWatermark, rows: list[Any], build: Any, now: dt.da
 def _collect_versions(mark: CollectWatermark, now: dt.datetime) -> int:
     rows = list(
         RecordVersion.objects.filter(pk__gt=mark.last_id)
-        .select_related("record__subject", "record__item", "record__provider")
+        .select_related("record__subject", "record__provider")
+        # The record's current content and the catalogue's field lists are not needed: the
+        # version carries its own content (decoding the rest was most of the time).
+        .defer("record__data", "record__subject__id_number_cipher")
+        .annotate(item_version=F("record__item__version"))
         .order_by("pk")[:BATCH]
     )
     return _collect_ids(mark, rows, _version_events, now)
