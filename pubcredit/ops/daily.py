@@ -26,10 +26,12 @@ JOBS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("measures sweep", "measures", ("sweep",), True),
     ("reporting sweep", "reporting", ("sweep",), True),
     ("query log purge", "disclosure", ("purge-query-log",), True),
+    ("export expiry", "disclosure", ("expire-exports",), False),
     ("upload purge", "batch", ("purge-uploads",), True),
     ("repair proof purge", "repairs", ("purge-orphans",), False),
     ("objection evidence purge", "objections", ("purge-orphans",), False),
     ("decision file purge", "lists", ("purge-orphans",), False),
+    ("report file purge", "reports", ("purge-orphans",), False),
     ("audit chain", "audit", ("verify",), False),
 )
 

@@ -69,6 +69,12 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("信用修复总览", reverse("repairs:overview")))
         links += _lists_and_measures(user)
+        if getattr(user, "subject_id", None) or actor_may(
+            user, Role.CONSUMER, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR
+        ):
+            links.append(("信用报告", reverse("reports:index")))
+        if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
+            links.append(("信用记录导出", reverse("staff:export_list")))
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("动态口令", reverse("portal:login_enrol")))
         unread = notices_unread_count(user)

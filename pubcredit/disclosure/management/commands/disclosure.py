@@ -1,4 +1,5 @@
-"""`pubcredit disclosure sweep [--date YYYY-MM-DD]`: the daily expiry sweep, and the query log's.
+"""`pubcredit disclosure sweep [--date YYYY-MM-DD]`: the daily expiry sweep, and the query log's;
+`pubcredit disclosure expire-exports`: staff exports past their download window.
 
 Idempotent: a second run on the same day changes nothing. The demo runs it on a schedule.
 """
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pubcredit.core.cli_args import iso_date, positive_int
+from pubcredit.disclosure.services.exports import export_requests_expire
 from pubcredit.disclosure.services.query_log import query_log_purge
 from pubcredit.disclosure.services.sweep import disclosure_sweep
 
@@ -29,9 +31,14 @@ class Command(BaseCommand):
         )
         purge = sub.add_parser("purge-query-log", help="delete query log entries past their retention")
         purge.add_argument("--date", type=iso_date, help="the day to sweep for (default today)")
+        sub.add_parser("expire-exports", help="expire staff exports past their download window and delete their files")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        if options["action"] == "expire-exports":
+            expired = export_requests_expire()
+            self.stdout.write(f"Exports expired: {expired} ({time.monotonic() - started:.2f} s)")
+            return
         if options["action"] == "purge-query-log":
             deleted = query_log_purge(on=options["date"])
             self.stdout.write(f"Query log entries deleted: {deleted} ({time.monotonic() - started:.2f} s)")
