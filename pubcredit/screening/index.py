@@ -117,6 +117,16 @@ SHORTLIST = 8
 DELETION_KEY_CAP = 512
 
 
+@lru_cache(maxsize=65_536)
+def _text_hash_cached(text: str) -> int:
+    return _text_hash(text)
+
+
+@lru_cache(maxsize=262_144)
+def _pinyin_of_core(core: str) -> str:
+    return to_pinyin(core)
+
+
 @lru_cache(maxsize=4096)
 def _regions_of(stored: str) -> frozenset[str]:
     return frozenset(stored.split("|")) if stored else frozenset()
@@ -247,28 +257,35 @@ class NameIndex:
         """The parts stored for a subject (the whole text is kept only as a hash)."""
         return self.stored_parts_many([subject_id])[0]
 
-    def stored_parts_many(self, subject_ids: list[int]) -> list[NameParts | None]:
+    def stored_parts_many(self, subject_ids: list[int], *, texts: list[str] | None = None) -> list[NameParts | None]:
+        """The stored parts of many subjects in one step; with `texts` (one per id), a subject
+        whose whole normalised name hashes like its text gets that text (so that an identical
+        name compares as identical)."""
         if not subject_ids:
             return []
         where = np.array(subject_ids, dtype=np.int64)
-        inside = where < len(self.cores)
-        where[~inside] = 0
+        inside_mask = where < len(self.cores)
+        where[~inside_mask] = 0
+        inside = inside_mask.tolist()
         cores = self.cores[where].tolist()
         regions = self.regions[where].tolist()
         forms = self.forms[where].tolist()
-        texts = self.texts[where].tolist()
+        stored_texts = self.texts[where].tolist()
         out: list[NameParts | None] = []
         for n, core in enumerate(cores):
             if not inside[n] or not core:
                 out.append(None)
                 continue
+            text = f"#{stored_texts[n]}"
+            if texts is not None and stored_texts[n] == _text_hash_cached(texts[n]):
+                text = texts[n]
             out.append(
                 NameParts(
-                    text=f"#{texts[n]}",
+                    text=text,
                     core=core,
                     regions=_regions_of(regions[n]),
                     form=forms[n],
-                    pinyin=to_pinyin(core),
+                    pinyin=_pinyin_of_core(core),
                 )
             )
         return out
@@ -278,30 +295,27 @@ class NameIndex:
         `deletions`) a core one character apart, in that order."""
         keys = [stored_keys(parts) if deletions else list(name_keys(parts))[:2] for parts in names]
         found = self.lookup(keys)
+        flat_ids = [subject_id for hits in found for subject_id in hits]
+        flat_cores = self.cores[np.array(flat_ids, dtype=np.int64)].tolist() if flat_ids else []
         out: list[list[int]] = []
+        at = 0
         for parts, hits in zip(names, found, strict=True):
-            if not hits:
-                out.append([])
-                continue
-            ids = list(hits)
-            cores = self.cores[np.array(ids, dtype=np.int64)].tolist()
+            cores = flat_cores[at : at + len(hits)]
+            at += len(hits)
             ranked: list[tuple[int, int, int]] = []
-            for subject_id, core in zip(ids, cores, strict=True):
+            for (subject_id, tier), core in zip(hits.items(), cores, strict=True):
                 if core == parts.core:
                     distance = 0
-                elif hits[subject_id] == 1:
+                elif tier == 1:
                     distance = 1  # same pinyin
                 elif len(core) >= CORE_WIDTH or Levenshtein.distance(core, parts.core, score_cutoff=1) <= 1:
                     distance = 2
                 else:
                     continue
-                ranked.append((distance, hits[subject_id], subject_id))
+                ranked.append((distance, tier, subject_id))
             ranked.sort()
             out.append([subject_id for _d, _t, subject_id in ranked[:SHORTLIST]])
         return out
-
-    def text_matches(self, subject_id: int, text: str) -> bool:
-        return subject_id < len(self.texts) and int(self.texts[subject_id]) == _text_hash(text)
 
     # --- persistence -------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -136,6 +136,19 @@ def _read_subjects(**lookup: Sequence[Any]) -> list[Subject]:
     return out
 
 
+def _read_organisations(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(name, USCC) of the organisations among `ids`, as shown; deleted ones are missing."""
+    out: dict[int, tuple[str, str]] = {}
+    postgres = connection.vendor == "postgresql"
+    for start in range(0, len(ids), READ_CHUNK):
+        chunk = ids[start : start + READ_CHUNK]
+        orgs = Subject.objects.filter(kind=SubjectKind.ORG)
+        # On PostgreSQL the ids go as one array parameter (constant SQL).
+        orgs = orgs.extra(where=["id = ANY(%s)"], params=[chunk]) if postgres else orgs.filter(id__in=chunk)
+        out.update((pk, (name, uscc or "")) for pk, name, uscc in orgs.values_list("id", "name", "uscc"))
+    return out
+
+
 def _outcome(candidates: list[Candidate]) -> str:
     return _outcome_of_score(candidates[0].score if candidates else None)
 
@@ -226,16 +239,16 @@ def screen_rows(
         nonlocal scoring_seconds
         shortlists = index.shortlist([names[p] for p in positions], deletions=deletions)
         began = time.monotonic()
-        for position, ids in zip(positions, shortlists, strict=True):
-            parts = names[position]
-            scored = scored_names[position]
-            ids = [sid for sid in ids if sid not in scored and not any((k, sid) in excluded for k in keys[position])]
-            for sid, stored in zip(ids, index.stored_parts_many(ids), strict=True):
-                if stored is None:
-                    continue
-                if index.text_matches(sid, parts.text):
-                    stored = replace(stored, text=parts.text)
-                scored[sid] = score_names(parts, stored)
+        pairs = [
+            (position, sid)
+            for position, ids in zip(positions, shortlists, strict=True)
+            for sid in ids
+            if sid not in scored_names[position] and not any((k, sid) in excluded for k in keys[position])
+        ]
+        stored = index.stored_parts_many([sid for _p, sid in pairs], texts=[names[p].text for p, _sid in pairs])
+        for (position, sid), parts in zip(pairs, stored, strict=True):
+            if parts is not None:
+                scored_names[position][sid] = score_names(names[position], parts)
         scoring_seconds += time.monotonic() - began
 
     score_stage(name_rows, deletions=False)
@@ -248,7 +261,7 @@ def screen_rows(
         )
         best_names[position] = ranked[: MAX_SHOWN + 1]
     shown_ids = sorted({sid for ranked in best_names.values() for sid, _sc in ranked})
-    orgs = {s.pk: s for s in _read_subjects(id=shown_ids) if s.kind == SubjectKind.ORG}
+    orgs = _read_organisations(shown_ids)
     times.candidates += time.monotonic() - started - scoring_seconds
     times.scoring += scoring_seconds
 
@@ -281,11 +294,9 @@ def screen_rows(
                 candidates.append(Candidate(subject.pk, subject.name, subject.uscc or "", subject.kind, 100, reason))
         if not candidates and position in best_names:
             for sid, score in best_names[position]:
-                subject = orgs.get(sid)
-                if subject is not None:
-                    candidates.append(
-                        Candidate(sid, subject.name, subject.uscc or "", subject.kind, score.value, score.reason)
-                    )
+                shown = orgs.get(sid)
+                if shown is not None:
+                    candidates.append(Candidate(sid, shown[0], shown[1], SubjectKind.ORG, score.value, score.reason))
             candidates = candidates[:MAX_SHOWN]
             if len(candidates) > 1 and candidates[0].score == candidates[1].score:
                 ambiguous.add(position)
