@@ -193,8 +193,10 @@ def iter_subject_values(
     builder = RowBuilder(plan, on)
     if subject_ids is not None:
         ids = sorted(set(subject_ids))
-        for start in range(0, len(ids), chunk):
-            part = ids[start : start + chunk]
+        # SQLite binds each id twice as its own parameter (at most 32,766 per statement).
+        step = chunk if connection.vendor == "postgresql" else min(chunk, 10_000)
+        for start in range(0, len(ids), step):
+            part = ids[start : start + step]
             sql, params = aggregate_statement(plan, on, subject_ids=part)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
