@@ -101,3 +101,47 @@ def test_an_event_refused_here_rolls_back_the_whole_page(catalogue, clerk, compa
     assert not Record.objects.filter(provider=inbound.organisation).exists()
     inbound.refresh_from_db()
     assert inbound.cursor == 0
+
+
+def test_pull_refuses_an_agreement_it_cannot_use_before_any_request(catalogue, province, inbound):
+    from pubcredit.exchange.services import exchange_pull
+
+    def refused(match: str) -> None:
+        with pytest.raises(PullFailed, match=match):
+            exchange_pull(partner_code=inbound.code, token="pc_x", base_url="http://127.0.0.1:9")
+
+    with pytest.raises(PullFailed, match="no exchange partner with code 'nobody'"):
+        exchange_pull(partner_code="nobody", token="pc_x")
+    with pytest.raises(PullFailed, match="not an inbound agreement"):
+        exchange_pull(partner_code="province", token="pc_x")
+    ExchangePartner.objects.filter(pk=inbound.pk).update(public_key="")
+    refused("has no public key")
+    ExchangePartner.objects.filter(pk=inbound.pk).update(public_key=public_key_pem(), actor_client=None)
+    refused("needs an active API client of its own organisation with the collect scope")
+    ExchangePartner.objects.filter(pk=inbound.pk).update(
+        valid_until=dt.date(2025, 6, 1), valid_from=dt.date(2025, 1, 1)
+    )
+    refused("is not valid on 2025-06-10")
+
+
+def test_admin_form_checks_items_key_and_provider(catalogue, province, inbound):
+    from pubcredit.exchange.admin import ExchangePartnerForm
+
+    data = {
+        "code": "city",
+        "name": "市平台",
+        "organisation": inbound.organisation_id,
+        "direction": "inbound",
+        "item_codes": '["CF", "NOPE"]',
+        "valid_from": "2025-01-01",
+        "state": "active",
+        "public_key": "not a key",
+        "cursor": 0,
+        "actor_client": inbound.actor_client_id,
+    }
+    form = ExchangePartnerForm(data=data)
+    assert not form.is_valid()
+    assert "目录项“NOPE”不存在" in str(form.errors["item_codes"])
+    assert "Ed25519" in str(form.errors["public_key"])
+    data.update(item_codes='["CF", "list:severe"]', public_key=public_key_pem())
+    assert ExchangePartnerForm(data=data).is_valid()
