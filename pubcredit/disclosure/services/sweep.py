@@ -137,6 +137,7 @@ def _archive(day: dt.date, now: Any, *, kinds: str, budget: _Budget) -> tuple[in
         if (orgs or persons) and budget.spent():
             break
         window, params = _window_sql(lo, hi)
+        orgs_here = persons_here = 0
         with transaction.atomic(), connection.cursor() as cursor:
             for kind in (_ORG, _PERSON):
                 if kind not in kinds:
@@ -147,14 +148,29 @@ def _archive(day: dt.date, now: Any, *, kinds: str, budget: _Budget) -> tuple[in
                     [now, *params],
                 )
                 if kind == _ORG:
-                    orgs += cursor.rowcount
+                    orgs_here = cursor.rowcount
                 else:
-                    persons += cursor.rowcount
+                    persons_here = cursor.rowcount
+            _audit_window(organisations_archived=orgs_here, persons_archived=persons_here, window=(lo, hi))
+        orgs += orgs_here
+        persons += persons_here
         fault_point("sweep.archive.after_chunk")
     return orgs, persons
 
 
-def _purge(where: str, params: list[Any], *, now: Any, reason: str, article: str, pack: str) -> int:
+def _audit_window(*, window: tuple[Any, Any] | None = None, **counts: int) -> None:
+    """One audit event per committed chunk, inside its transaction: a run killed half-way leaves
+    every change it committed in the audit log (the run's own event comes only at its end)."""
+    if any(counts.values()):
+        data: dict[str, Any] = dict(counts)
+        if window is not None:
+            data["window"] = [None if bound is None else str(bound) for bound in window]
+        audit_record(actor=None, action="disclosure.sweep.chunk", data=data)
+
+
+def _purge(
+    where: str, params: list[Any], *, now: Any, reason: str, article: str, pack: str, counter: str = "persons_purged"
+) -> int:
     """Purge the kept records matching `where`, in one transaction (compare-and-swap on status).
 
     The versions' content is emptied first, then a tombstone is written per record, then the
@@ -175,7 +191,9 @@ def _purge(where: str, params: list[Any], *, now: Any, reason: str, article: str
             f"UPDATE {_RECORD} SET status = '{RecordStatus.PURGED}', data = '{{}}', updated_at = %s WHERE {kept}",
             [now, *params],
         )
-        return int(cursor.rowcount)
+        purged = int(cursor.rowcount)
+        _audit_window(**{counter: purged})
+        return purged
 
 
 #: Persons' kept records past the end of their retention: the condition of the partial index
@@ -228,6 +246,7 @@ def _apply_hides(day: dt.date, now: Any, policy: Policy) -> tuple[int, int]:
         reason="信息主体要求删除本人良好信息",
         article=param.article,
         pack=param.pack,
+        counter="hidden_records_purged",
     )
     told = list(
         HideRequest.objects.filter(state=HideState.PENDING, mode=HideMode.DELETE, due_on__lte=day).values_list(
