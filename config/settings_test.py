@@ -26,3 +26,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Batch screening keeps its name index in memory only: no index files under var/ from tests.
+PUBCREDIT_SCREENING_INDEX_DIR = ""

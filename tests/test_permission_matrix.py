@@ -45,6 +45,7 @@ from tests.permission_matrix.scene import (
     TOKEN_ROLES,
     Scene,
     build_scene,
+    signing_settings,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def scene(
         transaction.atomic(),
     ):
         built = build_scene()
-        yield built
+        with signing_settings(built):
+            yield built
         transaction.set_rollback(True)
 
 
@@ -129,6 +131,8 @@ def _send(client: Client, endpoint: Endpoint, path: str, scene: Scene, role: str
     body = BODIES[endpoint.key](scene) if endpoint.key in BODIES else {}
     if endpoint.kind == "api" and not endpoint.form:
         data = json.dumps(body, ensure_ascii=False)
+        if endpoint.method != "POST":  # DELETE, PUT, PATCH
+            return client.generic(endpoint.method, path, data=data, content_type="application/json", headers=headers)
         return client.post(path, data=data, content_type="application/json", headers=headers)
     return client.post(path, data=body, headers=headers)
 

@@ -11,12 +11,14 @@ token; the tests reuse them.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from pubcredit.accounts.models import Organisation, User
 from pubcredit.accounts.tests.factories import (
@@ -35,9 +37,12 @@ from pubcredit.collection.services.batches import batch_submit_rows
 from pubcredit.collection.services.declarations import declaration_submit
 from pubcredit.collection.tests.test_declarations_fixtures import bz_data
 from pubcredit.disclosure.models.access import Authorisation, SharingAgreement
+from pubcredit.disclosure.models.export_request import ExportRequest
 from pubcredit.disclosure.services.authorisations import authorisation_grant, authorisation_upload
+from pubcredit.disclosure.services.exports import export_request_create
 from pubcredit.disclosure.services.sharing import sharing_agreement_approve, sharing_agreement_create
 from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.exchange.signing import keys_generate as exchange_keys_generate
 from pubcredit.lists.models import ListEntry, ListType
 from pubcredit.lists.services import list_entry_create
 from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
@@ -49,6 +54,12 @@ from pubcredit.records.models import Record
 from pubcredit.records.tests.conftest import cf_data
 from pubcredit.repairs.models import RepairApplication
 from pubcredit.repairs.services import repair_apply
+from pubcredit.reports.models import Report
+from pubcredit.reports.services import report_generate
+from pubcredit.reports.signing import keys_generate
+from pubcredit.screening.index import forget_indexes
+from pubcredit.screening.models import FalseMatch, ScreeningJob
+from pubcredit.screening.services import false_match_mark, screening_submit
 from pubcredit.subjects.models import Subject
 from pubcredit.subjects.tests.factories import OrgSubjectFactory, PersonSubjectFactory, make_id_number
 
@@ -111,6 +122,11 @@ class Scene:
     entry: ListEntry  # the subject on the severe dishonesty list by `provider`, with a decision file
     task: MeasureTask  # B04 of `entry`, implemented by the agreed consumer's department
     check: CreditCheck  # a credit check of `subject` by the agreed consumer
+    export: ExportRequest  # the operator's request to export persons' records, awaiting approval
+    report: Report  # the subject's own full credit report
+    signing: tuple[Path, Path, Path]  # report signing key and certificate, exchange signing key
+    screening: ScreeningJob  # the agreed consumer's screening of the subject (row 2) and the other (row 3)
+    false_match: FalseMatch  # the agreed consumer marked row 3's candidate a false match
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
@@ -133,6 +149,30 @@ def _sign_in(user: User) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _signing_files() -> tuple[Path, Path, Path]:
+    """The scene's own report signing key and certificate and exchange key, outside the checkout."""
+    folder = Path(tempfile.mkdtemp(prefix="pubcredit-scene-keys-"))
+    key, cert, exchange = folder / "signing-key.pem", folder / "signing-cert.pem", folder / "exchange-key.pem"
+    with override_settings(
+        PUBCREDIT_REPORT_SIGNING_KEY=str(key),
+        PUBCREDIT_REPORT_SIGNING_CERT=str(cert),
+        PUBCREDIT_EXCHANGE_KEY=str(exchange),
+    ):
+        keys_generate(common_name="测试平台报告签章", organisation="测试信用中心", days=3650)
+        exchange_keys_generate()
+    return key, cert, exchange
+
+
+def signing_settings(scene: Scene) -> override_settings:
+    """The settings that point the platform at the scene's keys (reports, exchange)."""
+    key, cert, exchange = scene.signing
+    return override_settings(
+        PUBCREDIT_REPORT_SIGNING_KEY=str(key),
+        PUBCREDIT_REPORT_SIGNING_CERT=str(cert),
+        PUBCREDIT_EXCHANGE_KEY=str(exchange),
+    )
 
 
 def build_scene() -> Scene:
@@ -241,6 +281,26 @@ def build_scene() -> Scene:
     )
     task = MeasureTask.objects.get(entry=entry, measure__code="B04")
     check = credit_check_run(actor=consumer_agreed, subject=subject, business_type="funding")
+    export = export_request_create(
+        actor=operator,
+        subject_kind="person",
+        provider=provider,
+        item_code="",
+        decided_from=dt.date(2026, 1, 1),
+        decided_to=TODAY,
+        reason_kind="supervision",
+        reason="核查报送质量",
+    )
+    signing = _signing_files()
+    with override_settings(PUBCREDIT_REPORT_SIGNING_KEY=str(signing[0]), PUBCREDIT_REPORT_SIGNING_CERT=str(signing[1])):
+        report = report_generate(actor=own, kind="full", span_from=dt.date(2026, 1, 1), span_to=TODAY)
+    forget_indexes()
+    screening = screening_submit(
+        actor=consumer_agreed,
+        file_name="投标人名单.csv",
+        content=f"单位名称,统一社会信用代码\n{subject.name},{subject.uscc}\n{other_subject.name},{other_subject.uscc}\n".encode(),
+    )
+    false_match = false_match_mark(actor=consumer_agreed, job=screening, row_number=3, subject_id=other_subject.pk)
     notice = Notice.objects.filter(recipient=own).order_by("id").first()
     assert notice is not None, "the scene should have sent the subject at least one notice"
     scene = Scene(
@@ -264,13 +324,18 @@ def build_scene() -> Scene:
         entry=entry,
         task=task,
         check=check,
+        export=export,
+        report=report,
+        signing=signing,
+        screening=screening,
+        false_match=false_match,
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
     clients = {
         "provider_own_token": (provider, ["collect"]),
         "provider_other_token": (provider_other.organisation, ["collect"]),
         "consumer_agreed_token": (consumer_agreed.organisation, ["query", "share", "check"]),
-        "consumer_none_token": (consumer_none.organisation, ["query", "share"]),
+        "consumer_none_token": (consumer_none.organisation, ["query", "share", "check"]),
         "operator_token": (operator.organisation, ["query"]),
     }
     scene.tokens = {
