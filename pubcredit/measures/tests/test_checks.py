@@ -126,6 +126,7 @@ def test_checks_are_logged_like_queries_and_fed_back_once_by_their_department(pa
     log = QueryLogEntry.objects.get(subject=parties.subject)
     assert (log.viewer_kind, log.basis, log.purpose) == ("check", f"check:{number}", "政府采购信用核查")
     url = f"{URL}/{number}/feedback"
+
     def post(body: dict[str, Any], bearer: str) -> Any:
         return Client().post(
             url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}"
