@@ -151,14 +151,14 @@ def _archive(day: dt.date, now: Any, *, kinds: str, budget: _Budget) -> tuple[in
                     orgs_here = cursor.rowcount
                 else:
                     persons_here = cursor.rowcount
-            _audit_window(organisations_archived=orgs_here, persons_archived=persons_here, window=(lo, hi))
+            _audit_window({"organisations_archived": orgs_here, "persons_archived": persons_here}, window=(lo, hi))
         orgs += orgs_here
         persons += persons_here
         fault_point("sweep.archive.after_chunk")
     return orgs, persons
 
 
-def _audit_window(*, window: tuple[Any, Any] | None = None, **counts: int) -> None:
+def _audit_window(counts: dict[str, int], *, window: tuple[Any, Any] | None = None) -> None:
     """One audit event per committed chunk, inside its transaction: a run killed half-way leaves
     every change it committed in the audit log (the run's own event comes only at its end)."""
     if any(counts.values()):
@@ -192,7 +192,7 @@ def _purge(
             [now, *params],
         )
         purged = int(cursor.rowcount)
-        _audit_window(**{counter: purged})
+        _audit_window({counter: purged})
         return purged
 
 
