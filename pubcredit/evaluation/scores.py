@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from django.db import connection, transaction
+import psycopg.errors
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pubcredit.core.audit import audit_record
@@ -94,8 +95,9 @@ def _score_rows(
     now: dt.datetime,
     result: RecomputeResult,
     memo: dict[tuple[Any, ...], tuple[int, str, str, int]],
-) -> list[tuple[Any, ...]]:
-    """The rows whose result differs from the stored one (or that have none)."""
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """The rows whose result differs from the stored one (or that have none), and whether none of
+    the chunk's subjects had a stored score."""
     rows: list[tuple[Any, ...]] = []
     by_kind = {kind: [c for c in cards if kind in c.subject_kinds] for kind in ("org", "person")}
     grades = result.grades
@@ -124,7 +126,7 @@ def _score_rows(
             if stored.get((subject_id, card.code)) != found[3]:
                 rows.append((subject_id, card.code, card.version, *found, on, now))
     result.scores += scores
-    return rows
+    return rows, not stored
 
 
 _UPDATE = (
@@ -138,12 +140,28 @@ def _upsert_where(table: str) -> str:
     return f"{table}.digest <> excluded.digest"
 
 
-def _write(rows: list[tuple[Any, ...]]) -> int:
+def _copy_fresh(rows: list[tuple[Any, ...]]) -> bool:
+    """COPY straight into the table when the chunk's subjects had no score (the first run): half
+    the work of the upsert. False when a row appeared meanwhile; nothing is then written."""
+    columns = ", ".join(_COLUMNS)
+    statement = f"COPY {Score._meta.db_table} ({columns}) FROM STDIN"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        return False
+    return True
+
+
+def _write(rows: list[tuple[Any, ...]], *, fresh: bool = False) -> int:
     """Upsert the rows; an unchanged score is not rewritten. Returns the rows inserted or changed."""
     if not rows:
         return 0
     table = Score._meta.db_table
     columns = ", ".join(_COLUMNS)
+    if fresh and connection.vendor == "postgresql" and _copy_fresh(rows):
+        return len(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -182,9 +200,9 @@ def _process(
 ) -> None:
     memo: dict[tuple[Any, ...], tuple[int, str, str, int]] = {}
     for chunk in chunks:
-        rows = _score_rows(chunk, cards, plan, result.on, started, result, memo)
+        rows, fresh = _score_rows(chunk, cards, plan, result.on, started, result, memo)
         with transaction.atomic():
-            result.changed += _write(rows)
+            result.changed += _write(rows, fresh=fresh)
             if clear_dirty:
                 ScoreDirty.objects.filter(subject_id__in=[c[0] for c in chunk], marked_at__lte=started).delete()
         result.subjects += len(chunk)

@@ -117,3 +117,26 @@ def test_the_command_prints_what_it_did(capsys: pytest.CaptureFixture[str]) -> N
         OrgSubjectFactory.create()
         call_command("evaluation", "recompute", "--all", "--date", "2026-12-01")
     assert "Scores on 2026-12-01 (all): 1 subjects, 3 scores, 3 written" in capsys.readouterr().out
+
+
+def test_a_fresh_chunk_meeting_a_stored_score_falls_back_to_the_upsert() -> None:
+    from pubcredit.evaluation.scores import _write
+
+    with at(DAY):
+        subject = OrgSubjectFactory.create()
+        Score.objects.create(
+            subject=subject,
+            scorecard="supervision_grade",
+            version=1,
+            points=100,
+            grade="A",
+            explanation=[],
+            digest=1,
+            computed_on=DAY,
+            computed_at=dt.datetime(2026, 12, 1, 2, tzinfo=dt.UTC),
+        )
+        now = dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC)
+        row = (subject.pk, "supervision_grade", 1, 60, "C", '[["基础分", 100, "x"]]', 2, DAY, now)
+        assert _write([row], fresh=True) == 1
+    stored = Score.objects.get()
+    assert (stored.points, stored.grade, stored.digest) == (60, "C", 2)
