@@ -45,6 +45,7 @@ from pubcredit.subjects.selectors import subject_find_by_id_number
 __all__ = [
     "farmer_rating_confirm",
     "farmer_rating_object",
+    "farmer_rating_open",
     "farmer_rating_propose",
     "farmer_rating_publicise",
     "farmer_rating_review",
@@ -272,4 +273,17 @@ def farmer_rating_withdraw(*, actor: Actor, rating: FarmerRating, reason: str) -
     rating.review_note = cleaned
     rating.save(update_fields=["state", "review_note"])
     _audit(user, "evaluation.farmer_rating.withdraw", rating, {"reason_length": len(cleaned)})
+    return rating
+
+
+@transaction.atomic
+def farmer_rating_open(*, actor: Actor, rating: FarmerRating) -> FarmerRating:
+    """A group member opens a rating (personal information not yet public): the read is audited."""
+    user, extra = audit_identity(actor)
+    audit_record(
+        actor=user,
+        action="evaluation.farmer_rating.read",
+        target=rating,
+        data={"number": rating.number, "state": rating.state, **extra},
+    )
     return rating

@@ -24,6 +24,7 @@ from pubcredit.evaluation.selectors import groups_of, ratings_in_publicity, rati
 from pubcredit.evaluation.services import (
     farmer_rating_confirm,
     farmer_rating_object,
+    farmer_rating_open,
     farmer_rating_propose,
     farmer_rating_publicise,
     farmer_rating_review,
@@ -106,7 +107,7 @@ def town(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def farmer(request: HttpRequest, pk: int) -> HttpResponse:
-    rating = _rating(request, pk)
+    rating = farmer_rating_open(actor=request.user, rating=_rating(request, pk))
     town = rating.village.town
     town_member = town is not None and town.members.filter(pk=getattr(request.user, "pk", None) or 0).exists()
     today = timezone.localdate()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from pubcredit.core.models import AuditEvent
 from pubcredit.evaluation.models import FarmerRating
 from pubcredit.evaluation.services import farmer_rating_propose, farmer_rating_publicise, farmer_rating_review
 from pubcredit.evaluation.tests.conftest import ALL_MET, Groups, at
@@ -51,6 +52,8 @@ def test_pages_by_group(groups: Groups, xian: str) -> None:
         page = townsman.get(f"/evaluation/farmers/{rating.pk}/")
         assert page.status_code == 200
         assert "李**" in page.content.decode() and "李秀英" not in page.content.decode()
+        read = AuditEvent.objects.filter(action="evaluation.farmer_rating.read").get()
+        assert read.data["number"] == rating.number
         assert outsider.get(f"/evaluation/farmers/{rating.pk}/").status_code == 404
         # A village member may not confirm or publicise: refused by the service, nothing changes.
         assert villager.post(f"/evaluation/farmers/{rating.pk}/confirm/").status_code == 403
