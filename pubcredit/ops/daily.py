@@ -25,6 +25,7 @@ JOBS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("lists sweep", "lists", ("sweep",), True),
     ("measures sweep", "measures", ("sweep",), True),
     ("reporting sweep", "reporting", ("sweep",), True),
+    ("scores of changed subjects", "evaluation", ("recompute",), False),
     ("query log purge", "disclosure", ("purge-query-log",), True),
     ("export expiry", "disclosure", ("expire-exports",), False),
     ("upload purge", "batch", ("purge-uploads",), True),

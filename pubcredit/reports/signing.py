@@ -9,10 +9,12 @@ a CA in its place. A missing or unreadable file is a `ConfigurationError` naming
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +152,21 @@ def signing_material() -> SigningMaterial:
 
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
-    """The PDF with a PAdES (ETSI.CAdES.detached) signature of the platform certificate."""
+    """The PDF with a PAdES (ETSI.CAdES.detached) signature of the platform certificate.
+
+    pyHanko's synchronous signing runs its own event loop (`asyncio.run`), which cannot start in a
+    thread whose loop is already running (an ASGI server, a caller driving asyncio); there it runs
+    in a worker thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign_pdf(pdf, reason=reason, location=location)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_sign_pdf, pdf, reason=reason, location=location).result()
+
+
+def _sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -29,6 +30,7 @@ from pubcredit.accounts.tests.factories import (
     OperatorFactory,
     ProviderClerkFactory,
     SubjectAccountFactory,
+    UserFactory,
 )
 from pubcredit.catalog.selectors import catalog_item_get
 from pubcredit.catalog.services import catalog_seed
@@ -42,10 +44,14 @@ from pubcredit.disclosure.services.authorisations import authorisation_grant, au
 from pubcredit.disclosure.services.exports import export_request_create
 from pubcredit.disclosure.services.sharing import sharing_agreement_approve, sharing_agreement_create
 from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.evaluation.models import FarmerGrade, FarmerRating, GroupLevel, RatingGroup
+from pubcredit.evaluation.rules import CONDITIONS
+from pubcredit.evaluation.services import farmer_rating_propose
 from pubcredit.exchange.signing import keys_generate as exchange_keys_generate
 from pubcredit.lists.models import ListEntry, ListType
 from pubcredit.lists.services import list_entry_create
 from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
+from pubcredit.measures.seed import seed as measures_seed
 from pubcredit.measures.services import credit_check_run
 from pubcredit.notices.models import Notice
 from pubcredit.objections.models import Objection, ObjectionItem
@@ -127,6 +133,8 @@ class Scene:
     signing: tuple[Path, Path, Path]  # report signing key and certificate, exchange signing key
     screening: ScreeningJob  # the agreed consumer's screening of the subject (row 2) and the other (row 3)
     false_match: FalseMatch  # the agreed consumer marked row 3's candidate a false match
+    village: RatingGroup  # a village rating group (no role of the matrix is a member)
+    rating: FarmerRating  # a farmer's rating proposed by that village group
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
@@ -178,6 +186,8 @@ def signing_settings(scene: Scene) -> override_settings:
 def build_scene() -> Scene:
     """Build the scene through the services, as the platform's users would (call with the clock at TODAY)."""
     catalog_seed()
+    # The seed of measures migration 0002, which a transactional test's flush may have removed.
+    measures_seed(django_apps)
     own = SubjectAccountFactory.create()
     other = SubjectAccountFactory.create()
     provider_own = ProviderClerkFactory.create()
@@ -301,6 +311,20 @@ def build_scene() -> Scene:
         content=f"单位名称,统一社会信用代码\n{subject.name},{subject.uscc}\n{other_subject.name},{other_subject.uscc}\n".encode(),
     )
     false_match = false_match_mark(actor=consumer_agreed, job=screening, row_number=3, subject_id=other_subject.pk)
+    town = RatingGroup.objects.create(level=GroupLevel.TOWN, name="鸣犊街道评价小组", place="鸣犊街道")
+    village = RatingGroup.objects.create(level=GroupLevel.VILLAGE, name="鸣犊村评价小组", place="鸣犊村", town=town)
+    villager = UserFactory.create()
+    village.members.add(villager)
+    farmer_id = make_id_number(515_151, region="610122")
+    PersonSubjectFactory.create(plain_id_number=farmer_id)
+    rating = farmer_rating_propose(
+        actor=villager,
+        village=village,
+        id_number=farmer_id,
+        grade=FarmerGrade.values[0],
+        note="勤劳守信",
+        attested=dict.fromkeys(CONDITIONS, True),
+    )
     notice = Notice.objects.filter(recipient=own).order_by("id").first()
     assert notice is not None, "the scene should have sent the subject at least one notice"
     scene = Scene(
@@ -329,6 +353,8 @@ def build_scene() -> Scene:
         signing=signing,
         screening=screening,
         false_match=false_match,
+        village=village,
+        rating=rating,
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
     clients = {

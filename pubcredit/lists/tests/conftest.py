@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from pubcredit.accounts.models import User
 from pubcredit.accounts.tests.factories import (
@@ -22,6 +23,7 @@ from pubcredit.accounts.tests.factories import (
     SubjectAccountFactory,
 )
 from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.measures.seed import seed
 from pubcredit.records.models import Record
 from pubcredit.subjects.models import Subject
 
@@ -44,6 +46,17 @@ class Parties:
     consumer: User
     operator: User
     auditor: User
+
+
+@pytest.fixture(autouse=True)
+def seeded_list_types_and_measures(request: pytest.FixtureRequest) -> None:
+    """The seed of measures migration 0002 (list types, measure list), which a transactional test's
+    flush elsewhere in the run removes; the seed is idempotent."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    seed(django_apps)
 
 
 @pytest.fixture(autouse=True)
