@@ -14,7 +14,7 @@ from pubcredit.core.errors import NotFound, PermissionDenied
 from pubcredit.core.json_body import json_body_openapi, parse_json_body
 from pubcredit.measures.models import CreditCheck, Measure, MeasureTask
 from pubcredit.measures.schemas import CheckFeedbackIn, CheckIn, CheckOut, MeasureOut, TaskFeedbackIn, TaskOut
-from pubcredit.measures.selectors import check_get, task_get, task_queue, user_department
+from pubcredit.measures.selectors import check_get, task_get, task_queue, user_department, user_implements_for
 from pubcredit.measures.services import check_feedback, credit_check_run, task_feedback
 from pubcredit.subjects.selectors import subject_find_by_id_number, subject_find_by_uscc
 
@@ -128,7 +128,7 @@ def catalogue(request: HttpRequest) -> list[dict[str, Any]]:
 @measures_router.get("/tasks", response=list[TaskOut], auth=_AUTH, summary="本部门待反馈的联合奖惩任务")
 def tasks(request: HttpRequest) -> list[dict[str, Any]]:
     actor = request.auth  # type: ignore[attr-defined]
-    if user_department(actor) is None and user_department(actor, scope="collect") is None:
+    if user_implements_for(actor) is None:
         raise PermissionDenied("只有实施部门（信息提供单位或使用单位）可以查看联合奖惩任务")
     return [task_out(t) for t in task_queue(actor).order_by("due_on", "pk")[:PAGE]]
 

@@ -47,6 +47,12 @@ def user_department(actor: Any, *, scope: str = "check") -> int | None:
     return None
 
 
+def user_implements_for(actor: Any) -> int | None:
+    """The department whose measure tasks this clerk, or its system with either the `collect` or
+    the `check` scope, sees and answers."""
+    return user_department(actor, scope="collect") or user_department(actor, scope="check")
+
+
 # --- facts and standings ------------------------------------------------------------------------
 
 
@@ -196,7 +202,7 @@ def tasks_visible_to(user: Any) -> QuerySet[MeasureTask]:
     tasks = MeasureTask.objects.select_related("entry", "entry__subject", "entry__list_type", "measure", "department")
     if user_oversees_measures(user):
         return tasks.all()
-    department_id = user_department(user, scope="collect") or user_department(user, scope="check")
+    department_id = user_implements_for(user)
     if department_id is None:
         return tasks.none()
     return tasks.filter(Q(department_id=department_id) | Q(entry__department_id=department_id))
@@ -210,7 +216,7 @@ def task_get(user: Any, pk: int) -> MeasureTask:
 
 
 def task_queue(user: Any, *, include_done: bool = False) -> QuerySet[MeasureTask]:
-    department_id = user_department(user, scope="collect") or user_department(user, scope="check")
+    department_id = user_implements_for(user)
     if department_id is None:
         return MeasureTask.objects.none()
     tasks = tasks_visible_to(user).filter(department_id=department_id)
@@ -236,7 +242,7 @@ def loops_visible_to(user: Any, *, open_only: bool = False, limit: int = 200) ->
     """Per entry, the state of its tasks: the initiating department's and the authority's view."""
     tasks = tasks_visible_to(user)
     if not user_oversees_measures(user):
-        department_id = user_department(user, scope="collect") or user_department(user, scope="check")
+        department_id = user_implements_for(user)
         tasks = tasks.filter(entry__department_id=department_id)
     rows = (
         tasks.exclude(state=TaskState.CANCELLED)

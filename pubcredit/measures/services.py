@@ -39,7 +39,7 @@ from pubcredit.measures.models import (
     TaskState,
 )
 from pubcredit.measures.rules import feedback_days, green_channel, key_supervision, measures_applying
-from pubcredit.measures.selectors import credit_facts, measure_facts, user_department
+from pubcredit.measures.selectors import credit_facts, measure_facts, user_department, user_implements_for
 from pubcredit.notices.services import notices_send, organisation_staff
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject
@@ -143,7 +143,7 @@ def restoration_send(entry: ListEntry) -> int:
 
 
 def _require_implementer(actor: Actor, task: MeasureTask) -> None:
-    department_id = user_department(actor, scope="collect") or user_department(actor, scope="check")
+    department_id = user_implements_for(actor)
     if department_id != task.department_id:
         raise PermissionDenied(f"“{actor_label(actor)}”不是该任务实施部门的工作人员，不能反馈措施任务 {task.pk}")
 

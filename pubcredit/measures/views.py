@@ -25,6 +25,7 @@ from pubcredit.measures.selectors import (
     task_get,
     task_queue,
     user_department,
+    user_implements_for,
     user_oversees_measures,
 )
 from pubcredit.measures.services import check_feedback, credit_check_run, task_feedback
@@ -34,7 +35,7 @@ LIST_LIMIT = 200
 
 
 def _department(request: HttpRequest) -> int | None:
-    return user_department(request.user, scope="collect") or user_department(request.user)
+    return user_implements_for(request.user)
 
 
 @require_GET
