@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pubcredit.reports",
     "pubcredit.evaluation",
     "pubcredit.exchange",
+    "pubcredit.statistics",
     "pubcredit.portal",
     "pubcredit.ops",
     "pubcredit.demo",

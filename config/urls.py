@@ -23,6 +23,7 @@ urlpatterns = [
     path("verify/", include("pubcredit.reports.verify_urls")),
     path("evaluation/", include("pubcredit.evaluation.urls")),
     path("exchange/", include("pubcredit.exchange.urls")),
+    path("statistics/", include("pubcredit.statistics.urls")),
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]

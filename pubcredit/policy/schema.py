@@ -130,6 +130,12 @@ _SPECS: tuple[KeySpec, ...] = (
     _bool("self_declaration.false_declaration_warning", "a false self-declaration gives a warning record"),
     # Farmer credit rating (西安市农户信用等级评价办法).
     _int("farmer_rating.publicity_wd", "working days a reviewed farmer credit rating is publicised in the village"),
+    # Statistics and early warning (西安 第六条).
+    _int("warnings.bad_rise_days", "days over which a subject's new bad records are counted", nullable=False),
+    _int("warnings.bad_rise_count", "new bad records within that window that raise a warning", nullable=False),
+    _int("warnings.loop_near_wd", "working days before a due date that a loop counts as near it", nullable=False),
+    _int("warnings.volume_baseline_months", "full months a provider's usual volume is averaged over", nullable=False),
+    _int("warnings.volume_drop_percent", "a month below this share of the usual volume is a drop", nullable=False),
 )
 
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in _SPECS}

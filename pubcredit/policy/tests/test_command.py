@@ -28,7 +28,7 @@ def test_show_lists_every_key_with_value_pack_and_article() -> None:
     assert rows["objection.review_wd"][1:3] == ["unset", "national"]
     assert rows["disclosure.tier_max_months.severe"][1:3] == ["36", "national"]
     assert "(from 2026-04-01)" in " ".join(rows["disclosure.tier_max_months.severe"])
-    assert "52 parameters: 23 from xian, 29 from national" in out
+    assert "57 parameters: 23 from xian, 34 from national" in out
 
 
 def test_show_columns_are_aligned() -> None:
