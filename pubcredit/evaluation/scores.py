@@ -32,6 +32,7 @@ from pubcredit.evaluation.aggregates import Plan, iter_subject_values
 from pubcredit.evaluation.engine import score
 from pubcredit.evaluation.loader import Scorecard, scorecards_in_force
 from pubcredit.evaluation.models import Score, ScoreDirty, ScoreWatermark
+from pubcredit.evaluation.score_writer import chunk_writer
 from pubcredit.lists.models import ListEntry
 from pubcredit.records.models import Record
 
@@ -199,13 +200,19 @@ def _process(
     clear_dirty: bool,
 ) -> None:
     memo: dict[tuple[Any, ...], tuple[int, str, str, int]] = {}
-    for chunk in chunks:
-        rows, fresh = _score_rows(chunk, cards, plan, result.on, started, result, memo)
-        with transaction.atomic():
-            result.changed += _write(rows, fresh=fresh)
-            if clear_dirty:
-                ScoreDirty.objects.filter(subject_id__in=[c[0] for c in chunk], marked_at__lte=started).delete()
-        result.subjects += len(chunk)
+
+    def write(rows: list[tuple[Any, ...]], fresh: bool, done_ids: Sequence[int] | None) -> int:
+        changed = _write(rows, fresh=fresh)
+        if done_ids is not None:
+            ScoreDirty.objects.filter(subject_id__in=list(done_ids), marked_at__lte=started).delete()
+        return changed
+
+    with chunk_writer(write) as writer:
+        for chunk in chunks:
+            rows, fresh = _score_rows(chunk, cards, plan, result.on, started, result, memo)
+            writer(rows, fresh, [c[0] for c in chunk] if clear_dirty else None)
+            result.subjects += len(chunk)
+    result.changed += writer.changed
 
 
 def changed_subjects(since: dt.datetime) -> set[int]:
