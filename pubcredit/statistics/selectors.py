@@ -88,3 +88,13 @@ def districts() -> list[str]:
         .values_list("district", flat=True)
         .distinct()
     )
+
+
+def tallied_organisations() -> dict[int, str]:
+    """Every organisation that has a tally (the dashboard's filter choices), by name."""
+    return {
+        org.pk: (org.short_name or org.name)
+        for org in Organisation.objects.filter(pk__in=Tally.objects.values("organisation_id"))
+        .only("id", "name", "short_name")
+        .order_by("name", "id")
+    }
