@@ -16,17 +16,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pubcredit.statistics.dashboard import Chart, display
 
-WIDTH = 760
+WIDTH = 960
 PALETTE = (
     "#14529c",  # blue
     "#e69f00",  # amber
     "#1d6b34",  # green
-    "#a8151c",  # red
     "#6b4fa0",  # purple
     "#0f8a8a",  # teal
     "#8c564b",  # brown
     "#7f8894",  # grey
+    "#56b4e9",  # sky
 )
+ALERT = "#a8151c"  # overdue and the like, in the platform's red
 TEXT = "#1f2329"
 MUTED = "#4a515c"
 GRID = "#dde1e7"
@@ -35,8 +36,21 @@ FONT_SIZE = 12
 LEGEND_ROW = 20
 
 
-def colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+def colours(chart: Chart) -> list[str]:
+    """One colour per series: a series' fixed palette position, else the palette in order; red
+    is kept for the series that warn."""
+    out: list[str] = []
+    fixed = [s.colour for s in chart.series if s.colour is not None]
+    index = max(fixed) + 1 if fixed else 0
+    for series in chart.series:
+        if series.alert:
+            out.append(ALERT)
+        elif series.colour is not None:
+            out.append(PALETTE[series.colour % len(PALETTE)])
+        else:
+            out.append(PALETTE[index % len(PALETTE)])
+            index += 1
+    return out
 
 
 def text_width(text: str, size: int = FONT_SIZE) -> float:
@@ -73,6 +87,7 @@ def _fmt(value: float, percent: bool) -> str:
 def _legend(chart: Chart, width: float, left: float) -> tuple[list[str], float]:
     """Legend items laid out in rows across the top; returns the markup and its height."""
     parts: list[str] = []
+    palette = colours(chart)
     x, y = left, 0.0
     for index, series in enumerate(chart.series):
         item = 14 + text_width(series.label) + 18
@@ -80,7 +95,7 @@ def _legend(chart: Chart, width: float, left: float) -> tuple[list[str], float]:
             x, y = left, y + LEGEND_ROW
         parts.append(
             f'<g class="pc-chart__legend-item"><rect x="{x:.1f}" y="{y + 4:.1f}" width="10" height="10" '
-            f'fill="{colour(index)}"/><text x="{x + 14:.1f}" y="{y + 13:.1f}" font-size="{FONT_SIZE}" '
+            f'fill="{palette[index]}"/><text x="{x + 14:.1f}" y="{y + 13:.1f}" font-size="{FONT_SIZE}" '
             f'fill="{TEXT}">{escape(series.label)}</text></g>'
         )
         x += item
@@ -104,7 +119,7 @@ def _maximum(chart: Chart) -> float:
 
 def _columns(chart: Chart) -> tuple[list[str], int]:
     """Months along the x axis, stacked or side by side; returns the markup and the height."""
-    left, right, plot_h = 56.0, 12.0, 220.0
+    left, right, plot_h = 64.0, 12.0, 240.0
     legend, legend_h = _legend(chart, WIDTH - right, left)
     top = legend_h + 12
     categories = chart.drawn_categories
@@ -115,13 +130,14 @@ def _columns(chart: Chart) -> tuple[list[str], int]:
     height = int(top + plot_h + bottom)
     plot_w = WIDTH - left - right
     maximum, step = nice_scale(_maximum(chart), percent=chart.percent)
+    palette = colours(chart)
     parts = [*legend]
     parts += _y_axis(left, top, plot_w, plot_h, maximum, step, chart.percent)
     band = plot_w / n
     for i, category in enumerate(categories):
         x0 = left + i * band
         if chart.stacked:
-            bar_w = band * 0.7
+            bar_w = min(band * 0.7, 56.0)
             base = 0.0
             for index, series in enumerate(chart.series):
                 value = series.values[i] or 0
@@ -131,19 +147,19 @@ def _columns(chart: Chart) -> tuple[list[str], int]:
                 y = top + plot_h - plot_h * (base + value) / maximum
                 parts.append(
                     f'<rect x="{x0 + (band - bar_w) / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                    f'fill="{colour(index)}"><title>{_bar_title(chart, category, series.label, value)}</title></rect>'
+                    f'fill="{palette[index]}"><title>{_bar_title(chart, category, series.label, value)}</title></rect>'
                 )
                 base += value
         else:
-            group = band * 0.8
-            bar_w = group / max(len(chart.series), 1)
+            bar_w = min(band * 0.8 / max(len(chart.series), 1), 28.0)
+            group = bar_w * len(chart.series)
             for index, series in enumerate(chart.series):
                 shown = series.values[i]
                 h = plot_h * (shown or 0) / maximum
                 x = x0 + (band - group) / 2 + index * bar_w
                 parts.append(
                     f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{max(bar_w - 1, 1):.1f}" '
-                    f'height="{h:.1f}" fill="{colour(index)}"><title>'
+                    f'height="{h:.1f}" fill="{palette[index]}"><title>'
                     f"{_bar_title(chart, category, series.label, shown)}</title></rect>"
                 )
         if i % label_every == 0:
@@ -162,6 +178,11 @@ def _columns(chart: Chart) -> tuple[list[str], int]:
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" font-size="{FONT_SIZE}" fill="{MUTED}" '
         f'text-anchor="middle">{escape(chart.category_label)}</text>'
+    )
+    middle = top + plot_h / 2
+    parts.append(
+        f'<text x="14" y="{middle:.1f}" font-size="{FONT_SIZE}" fill="{MUTED}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {middle:.1f})">{"比率" if chart.percent else "数量"}</text>'
     )
     return parts, height
 
@@ -195,6 +216,7 @@ def _bars(chart: Chart) -> tuple[list[str], int]:
     plot_w = WIDTH - left - right
     height = int(top + plot_h + 44)
     maximum, step = nice_scale(_maximum(chart), percent=chart.percent)
+    palette = colours(chart)
     parts = [*legend]
     tick = 0.0
     while tick <= maximum + 1e-9:
@@ -220,7 +242,7 @@ def _bars(chart: Chart) -> tuple[list[str], int]:
                 w = plot_w * value / maximum
                 parts.append(
                     f'<rect x="{left + plot_w * base / maximum:.1f}" y="{y0 + 5:.1f}" width="{w:.1f}" '
-                    f'height="{row_h - 10:.1f}" fill="{colour(index)}"><title>'
+                    f'height="{row_h - 10:.1f}" fill="{palette[index]}"><title>'
                     f"{_bar_title(chart, category, series.label, value)}</title></rect>"
                 )
                 base += value
@@ -230,12 +252,12 @@ def _bars(chart: Chart) -> tuple[list[str], int]:
                 y = y0 + 5 + index * 12
                 w = plot_w * (shown or 0) / maximum
                 parts.append(
-                    f'<rect x="{left:.1f}" y="{y:.1f}" width="{w:.1f}" height="10" fill="{colour(index)}"><title>'
+                    f'<rect x="{left:.1f}" y="{y:.1f}" width="{w:.1f}" height="10" fill="{palette[index]}"><title>'
                     f"{_bar_title(chart, category, series.label, shown)}</title></rect>"
                 )
                 if chart.percent or shown is None:
                     parts.append(
-                        f'<text x="{left + w + 4:.1f}" y="{y + 9:.1f}" font-size="{FONT_SIZE - 2}" '
+                        f'<text x="{left + w + 4:.1f}" y="{y + 9:.1f}" font-size="{FONT_SIZE - 1}" '
                         f'fill="{MUTED}">{display(shown, percent=chart.percent)}</text>'
                     )
     parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{AXIS}"/>')

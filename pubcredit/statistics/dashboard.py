@@ -75,6 +75,8 @@ class Series:
     key: str
     label: str
     values: Sequence[Value]  # one per category; None draws nothing and reads "—"
+    alert: bool = False  # overdue and the like: drawn in the warning colour
+    colour: int | None = None  # a fixed palette position, so a class keeps its colour under any filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,11 @@ def _ordered_dimensions(present: set[str], labels: Mapping[str, str]) -> list[tu
     return known + [(code, code or "（未分类）") for code in unknown]
 
 
+def _colour_of(code: str, labels: Mapping[str, str]) -> int | None:
+    """A dimension's palette position: its place among the choices (unknown codes take the next free)."""
+    return list(labels).index(code) if code in labels else None
+
+
 def _months(where: TallyFilter) -> list[dt.date]:
     return [month_add(where.month_from, i) for i in range(months_between(where.month_from, where.month_to))]
 
@@ -200,7 +207,10 @@ def _monthly_by_dimension(
     labels: Mapping[str, str],
 ) -> Chart:
     dims = _ordered_dimensions(tallies.dimensions(metric), labels)
-    series = [Series(code, label, [tallies.monthly(metric, m, code) for m in months]) for code, label in dims]
+    series = [
+        Series(code, label, [tallies.monthly(metric, m, code) for m in months], colour=_colour_of(code, labels))
+        for code, label in dims
+    ]
     return Chart(
         slug=slug,
         title=title,
@@ -220,14 +230,15 @@ def _monthly_figures(
     slug: str,
     title: str,
     caption: str,
-    drawn: Sequence[tuple[str, str, Callable[[dt.date], int]]],
+    drawn: Sequence[tuple[str, str, Callable[[dt.date], int], bool]],
     extra: Sequence[tuple[str, Callable[[dt.date], int]]] = (),
 ) -> Chart:
-    """Side-by-side columns per month for `drawn`; `extra` figures appear in the table only."""
-    series = [Series(key, label, [figure(m) for m in months]) for key, label, figure in drawn]
-    columns = [Column(label) for _, label, _ in drawn] + [Column(label) for label, _ in extra]
+    """Side-by-side columns per month for `drawn` (key, label, figure, alert); `extra` figures appear
+    in the table only."""
+    series = [Series(key, label, [figure(m) for m in months], alert) for key, label, figure, alert in drawn]
+    columns = [Column(label) for _, label, _, _ in drawn] + [Column(label) for label, _ in extra]
     rows: list[Sequence[Value]] = [
-        [figure(m) for _, _, figure in drawn] + [figure(m) for _, figure in extra] for m in months
+        [figure(m) for _, _, figure, _ in drawn] + [figure(m) for _, figure in extra] for m in months
     ]
     return Chart(
         slug=slug,
@@ -256,7 +267,7 @@ def _top(chart: Chart, *, what: str) -> Chart:
     chart.rows = [values for _, values in rows]
     shown = TOP_ORGANISATIONS
     chart.note = f"图中显示{what}最多的前 {shown} 个单位，共 {len(chart.categories)} 个单位，全部见数据表。"
-    chart.series = [Series(s.key, s.label, list(s.values[:shown])) for s in chart.series]
+    chart.series = [Series(s.key, s.label, list(s.values[:shown]), s.alert, s.colour) for s in chart.series]
     chart.drawn = shown
     return chart
 
@@ -277,7 +288,10 @@ def _providers(tallies: Tallies, names: Mapping[int, str]) -> Chart:
         stacked=True,
         category_label="信息提供单位",
         categories=[_name(names, o) for o in orgs],
-        series=[Series(code, label, [tallies.of(metric, o, code) for o in orgs]) for code, label in dims],
+        series=[
+            Series(code, label, [tallies.of(metric, o, code) for o in orgs], colour=_colour_of(code, CLASS_LABELS))
+            for code, label in dims
+        ],
     )
     return _top(chart, what="归集量")
 
@@ -349,7 +363,10 @@ def _objection_providers(tallies: Tallies, names: Mapping[int, str]) -> Chart:
         stacked=False,
         category_label="信息提供单位",
         categories=[_name(names, o) for o in orgs],
-        series=[Series(metric, label, [tallies.of(metric, o) for o in orgs]) for metric, label in keys],
+        series=[
+            Series(metric, label, [tallies.of(metric, o) for o in orgs], alert=metric.endswith(".overdue"))
+            for metric, label in keys
+        ],
     )
     return _top(chart, what="异议")
 
@@ -381,7 +398,7 @@ def _measures(tallies: Tallies, names: Mapping[int, str]) -> Chart:
         series=[
             Series("initiated", "发起任务", initiated),
             Series("fed_back", "已反馈", fed_back),
-            Series("overdue", "反馈逾期", overdue),
+            Series("overdue", "反馈逾期", overdue, alert=True),
         ],
         columns=[
             Column("发起任务"),
@@ -420,9 +437,9 @@ def charts_build(tallies: Tallies, where: TallyFilter, names: Mapping[int, str])
             title="异议受理与答复",
             caption="每月受理的异议信息项（按申请时间）、已答复的（按答复日期）和答复逾期的（按申请时间）。",
             drawn=[
-                ("opened", "受理", lambda m: monthly("objections.opened", m)),
-                ("answered", "已答复", lambda m: monthly("objections.answered", m)),
-                ("overdue", "答复逾期", lambda m: monthly("objections.overdue", m)),
+                ("opened", "受理", lambda m: monthly("objections.opened", m), False),
+                ("answered", "已答复", lambda m: monthly("objections.answered", m), False),
+                ("overdue", "答复逾期", lambda m: monthly("objections.overdue", m), True),
             ],
             extra=[("受理中仍在办理", lambda m: monthly("objections.open", m))],
         ),
@@ -443,9 +460,12 @@ def charts_build(tallies: Tallies, where: TallyFilter, names: Mapping[int, str])
             title="信用修复",
             caption="每月提交的信用修复申请（按提交时间）、作出的决定（按决定时间，分结果）和逾期未决定的申请。",
             drawn=[
-                ("opened", "申请", lambda m: monthly("repairs.opened", m)),
-                *((code, label, lambda m, code=code: monthly("repairs.decided", m, code)) for code, label in decided),
-                ("overdue", "逾期", lambda m: monthly("repairs.overdue", m)),
+                ("opened", "申请", lambda m: monthly("repairs.opened", m), False),
+                *(
+                    (code, label, lambda m, code=code: monthly("repairs.decided", m, code), False)
+                    for code, label in decided
+                ),
+                ("overdue", "逾期", lambda m: monthly("repairs.overdue", m), True),
             ],
             extra=[("申请中仍待决定", lambda m: monthly("repairs.open", m))],
         ),

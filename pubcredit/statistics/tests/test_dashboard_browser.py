@@ -1,0 +1,96 @@
+"""The dashboard in a real browser: an operator signs in, sees every chart drawn, narrows the
+figures to one provider and a period, and downloads a chart's workbook.
+
+Uses the headless-Chromium fixtures of tests/browser (Debian's Chromium; console errors, such as
+a content-security-policy refusal of inline content, fail the test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from pubcredit.accounts.models import User
+from pubcredit.accounts.tests.factories import PASSWORD
+from pubcredit.statistics.rollup import rollup_run
+from pubcredit.statistics.tests.conftest import SHANGHAI, TODAY, Personas, Source
+from pubcredit.statistics.tests.test_dashboard import CHART_SLUGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, user: User) -> None:
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
+
+
+def test_operator_filters_the_dashboard_and_downloads_a_workbook(
+    personas: Personas,
+    source_rows: Source,
+    page: Page,
+    screenshot: Callable[[str], Path],
+    tmp_path: Path,
+) -> None:
+    with time_machine.travel(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=SHANGHAI), tick=True):
+        rollup_run()
+        sign_in(page, personas.operator)
+        page.goto("/statistics/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("统计监测")
+        expect(page.get_by_test_id("as-of")).to_contain_text("数据截至 2026-03-16")
+        for slug in CHART_SLUGS:
+            chart = page.get_by_test_id(f"chart-{slug}")
+            expect(chart.locator("svg[role=img]")).to_be_visible()
+            expect(chart.locator("figcaption")).to_be_visible()
+            expect(chart.get_by_role("link", name="下载 XLSX")).to_be_visible()
+        collected = page.locator('[data-chart-table="collected"] tbody tr')
+        expect(collected).to_have_count(12)
+        expect(page.locator('[data-chart-table="providers"] tbody tr')).to_have_count(4)
+        bars_before = page.locator('[data-chart="providers"] rect').count()
+        screenshot("all-providers")
+
+        page.get_by_label("起始月份").fill("2025-12")
+        page.get_by_label("截止月份").fill("2026-01")
+        page.get_by_label("单位", exact=True).select_option(label="市场监督管理局")
+        page.get_by_role("button", name="统计").click()
+        expect(page).to_have_url(
+            f"/statistics/?from=2025-12&to=2026-01&provider={source_rows.orgs['market'].pk}&district="
+        )
+        expect(page.get_by_test_id("filters")).to_contain_text("统计期间：2025-12 至 2026-01；单位：市场监督管理局")
+        expect(collected).to_have_count(2)
+        expect(page.locator('[data-chart-table="collected"] tbody tr').first).to_contain_text("2025-12")
+        providers = page.locator('[data-chart-table="providers"] tbody tr')
+        expect(providers).to_have_count(1)
+        expect(providers.first).to_contain_text("市场监督管理局")
+        # December: one registration record; January: one supervision, one qualification.
+        expect(providers.first.locator("td").last).to_have_text("3")
+        assert page.locator('[data-chart="providers"] rect').count() < bars_before
+        screenshot("one-provider")
+
+        chart = page.get_by_test_id("chart-timeliness")
+        with page.expect_download() as info:
+            chart.get_by_role("link", name="下载 XLSX").click()
+        download = info.value
+        assert download.suggested_filename == "timeliness-202512-202601.xlsx"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        sheet = load_workbook(saved).active
+        assert sheet is not None
+        rows = [row for row in sheet.iter_rows(values_only=True)]
+        assert ("单位", "市场监督管理局") in [row[:2] for row in rows]
+        header = next(i for i, row in enumerate(rows) if row[0] == "信息提供单位")
+        data = dict(zip(rows[header][1:], rows[header + 1][1:], strict=True))
+        assert rows[header + 1][0] == "市场监督管理局"
+        # In the period: 2026-01-01 (due 01-05) and 2026-01-15 (due 01-20) on time; no batch missing.
+        assert data["有报送时限的记录"] == 2
+        assert data["按时报送率"] == pytest.approx(1.0)
+        assert data["报送行数"] == 10
+        assert data["差错率"] == pytest.approx(0.5)
