@@ -15,7 +15,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("rollup", help="rebuild every tally from the source tables (idempotent)")
         warn = sub.add_parser("warn", help="raise new early warnings and clear those whose condition is gone")
-        warn.add_argument("--on", help="the day to sweep for (YYYY-MM-DD, default today)")
+        warn.add_argument("--date", help="the day to sweep for (YYYY-MM-DD, default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rollup":
@@ -26,9 +26,9 @@ class Command(BaseCommand):
         from pubcredit.statistics.warning_services import warnings_sweep
 
         day = None
-        if options.get("on"):
+        if options.get("date"):
             try:
-                day = dt.date.fromisoformat(options["on"])
+                day = dt.date.fromisoformat(options["date"])
             except ValueError as exc:
-                raise CommandError(f"--on {options['on']!r} is not a date (YYYY-MM-DD)") from exc
+                raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD)") from exc
         self.stdout.write(warnings_sweep(on=day).summary())
