@@ -17,10 +17,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD
+from pubcredit.accounts.tests.factories import PASSWORD, OrganisationFactory
+from pubcredit.disclosure.tests.factories import make_record
+from pubcredit.statistics.dashboard import TOP_ORGANISATIONS
 from pubcredit.statistics.rollup import rollup_run
 from pubcredit.statistics.tests.conftest import SHANGHAI, TODAY, Personas, Source
 from pubcredit.statistics.tests.test_dashboard import CHART_SLUGS
+from pubcredit.subjects.tests.factories import OrgSubjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +97,32 @@ def test_operator_filters_the_dashboard_and_downloads_a_workbook(
         assert data["按时报送率"] == pytest.approx(1.0)
         assert data["报送行数"] == 10
         assert data["差错率"] == pytest.approx(0.5)
+
+
+def test_ten_years_and_many_providers_stay_readable(
+    personas: Personas, source_rows: Source, page: Page, screenshot: Callable[[str], Path]
+) -> None:
+    """The longest period thins the month labels; more than TOP_ORGANISATIONS providers are cut
+    to the first ones in the figure and listed in full in the table."""
+    subject = OrgSubjectFactory.create()
+    for n in range(TOP_ORGANISATIONS + 3):
+        org = OrganisationFactory.create(
+            name=f"西安市长安区第{n + 1}提供单位",
+            short_name=f"长安区第{n + 1}提供单位",
+            district="长安区",
+            is_provider=True,
+        )
+        for k in range(n % 4 + 1):
+            make_record(subject, info_class="judgment", decided_on=dt.date(2017 + n % 8, k + 1, 9), by=org)
+    with time_machine.travel(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=SHANGHAI), tick=True):
+        rollup_run()
+        sign_in(page, personas.operator)
+        page.goto("/statistics/?from=2016-04&to=2026-03")
+        expect(page.get_by_test_id("filters")).to_contain_text("2016-04 至 2026-03")
+        expect(page.locator('[data-chart-table="collected"] tbody tr')).to_have_count(120)
+        providers = page.get_by_test_id("chart-providers")
+        expect(providers.locator("figcaption")).to_contain_text(f"前 {TOP_ORGANISATIONS} 个单位")
+        expect(page.locator('[data-chart-table="providers"] tbody tr')).to_have_count(TOP_ORGANISATIONS + 3 + 4)
+        labels = page.locator('[data-chart="collected"] text[transform^="rotate(-45"]')
+        assert 0 < labels.count() <= 12
+        screenshot("ten-years")
