@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pubcredit.accounts.actors import Actor, actor_may, audit_identity, is_superuser
-from pubcredit.accounts.models import Organisation, User
+from pubcredit.accounts.models import Organisation, ReportingFrequency, User
 from pubcredit.collection.models import ReportingDuty
 from pubcredit.collection.rules import LATE_PROVIDER_KEY
 from pubcredit.core.audit import audit_record
@@ -185,13 +185,14 @@ def _provider_silent(on: dt.date) -> _Facts:
         if not rules.provider_silent(duty.next_due_on, on):
             continue
         last = duty.last_reported_on.isoformat() if duty.last_reported_on else "尚未报送"
+        frequency = dict(ReportingFrequency.choices).get(duty.frequency, duty.frequency)
         facts.add(
             Condition(
                 key=rules.provider_silent_key(duty.pk, duty.next_due_on),
                 level=WarningLevel.ALERT,
                 title=f"{duty.provider.name}逾期未报送目录项 {duty.item_code}",
                 detail=(
-                    f"报送频率：{duty.frequency}；报送截止日 {duty.next_due_on.isoformat()} 已过；"
+                    f"报送频率：{frequency}；报送截止日 {duty.next_due_on.isoformat()} 已过；"
                     f"最近报送日期：{last}。请尽快报送。"
                 ),
                 article=article,

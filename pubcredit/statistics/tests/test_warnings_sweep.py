@@ -132,6 +132,7 @@ def test_a_provider_is_silent_the_day_after_its_due_date(people: People) -> None
     warning = _warning(f"provider_silent:{overdue.pk}:2026-10-09")
     assert (warning.level, warning.organisation_id) == ("alert", people.provider.pk)
     assert people.provider.name in warning.title and "CF" in warning.title
+    assert "报送频率：每周；报送截止日 2026-10-09 已过；最近报送日期：尚未报送" in warning.detail
     assert warning.link == "/collection/reporting/"
     [notice] = warning_notices(people.clerk)
     assert notice.link == "/collection/reporting/"
@@ -298,7 +299,7 @@ def test_the_command_sweeps_the_given_day(people: People) -> None:
     duty(people.provider, next_due_on=D(2026, 10, 9))
     out = StringIO()
     with on(D(2026, 10, 20)):
-        call_command("statistics", "warn", "--on", "2026-10-10", stdout=out)
+        call_command("statistics", "warn", "--date", "2026-10-10", stdout=out)
     assert out.getvalue().strip() == "1 warnings raised, 0 cleared"
 
 
