@@ -32,10 +32,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils import timezone
+
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.objections.models import ItemResult
 from pubcredit.statistics.models import RollupRun
-from pubcredit.statistics.selectors import TallyFilter, districts, last_rollup, organisation_names, tally_totals
+from pubcredit.statistics.selectors import TallyFilter, last_rollup, organisation_names, tally_totals
 
 #: Shown wherever a rate has no denominator.
 NO_RATE = "—"
@@ -380,6 +382,15 @@ def _with_rank(row: ProviderRow, rank: int) -> ProviderRow:
 # --- the report ------------------------------------------------------------------------------
 
 
+#: How the rows are chosen and ordered, and why there is no total; every rendering says it.
+SCOPE_NOTE = (
+    "列出统计期间内有任一考核指标的单位（含仅作为联合奖惩实施部门的单位）。"
+    "排名按按时报送率从高到低，比率相同名次相同；期间内没有有报送时限记录的单位列在最后，不排名。"
+    "分母为零的比率显示“—”，不是 0% 或 100%。"
+    "本报告不计算综合得分，各项指标的权重由主管部门确定。"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """What every rendering of the report shows: the same rows, period and freshness."""
@@ -389,15 +400,27 @@ class Assessment:
     rows: list[ProviderRow]
     rollup: RollupRun | None
     generated_at: dt.datetime
-    complete: bool  # False while the period is still running
+    today: dt.date
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         return INDICATORS
 
+    @property
+    def scope_note(self) -> str:
+        return SCOPE_NOTE
 
-def known_districts() -> list[str]:
-    return districts()
+    @property
+    def caveat(self) -> str:
+        """Why the figures may not be the period's final ones ("" when they are): the period is
+        still running, or the last rollup ran before it ended, or none has run."""
+        if self.rollup is None:
+            return "尚未进行统计汇总，暂无数据。"
+        if not self.period.ended_by(self.today):
+            return "统计期间尚未结束，数据截至最近一次统计汇总。"
+        if timezone.localtime(self.rollup.finished_at).date() <= self.period.last_day:
+            return "最近一次统计汇总早于统计期间结束，数据不完整；请在汇总后重新生成。"
+        return ""
 
 
 def assessment_build(*, period: Period, district: str, now: dt.datetime, today: dt.date) -> Assessment:
@@ -411,5 +434,5 @@ def assessment_build(*, period: Period, district: str, now: dt.datetime, today: 
         rows=assess(totals, names),
         rollup=last_rollup(),
         generated_at=now,
-        complete=period.ended_by(today),
+        today=today,
     )

@@ -167,8 +167,8 @@ def _about(assessment: Assessment) -> list[tuple[str, str]]:
         ("区县", assessment.district or "全部"),
         ("生成时间", f"{context['generated_at']:%Y-%m-%d %H:%M}"),
         ("数据来源", f"统计汇总，完成于 {rollup_at:%Y-%m-%d %H:%M}" if rollup_at else "尚未进行统计汇总"),
-        ("期间状态", "期间已结束" if assessment.complete else "统计期间尚未结束，数据截至汇总时"),
-        ("排序", "按按时报送率从高到低；比率相同名次相同；没有有报送时限记录的单位列在最后，不排名"),
+        ("数据完整性", assessment.caveat or "统计期间已结束，数据为期间结束后汇总的结果"),
+        ("说明", assessment.scope_note),
     ]
 
 

@@ -325,7 +325,7 @@ def test_the_rows_equal_the_source_rows_of_the_quarter(scene: Scene) -> None:
         "—",
     )
     assert (third.rank, third.on_time.percent, third.errors.percent) == (None, "—", "—")
-    assert report.rollup is not None and report.complete
+    assert report.rollup is not None and report.caveat == ""
 
 
 def test_months_and_the_year_split_at_the_quarter_boundary(scene: Scene) -> None:
@@ -337,6 +337,23 @@ def test_months_and_the_year_split_at_the_quarter_boundary(scene: Scene) -> None
     assert (october["甲局"].collected, october["甲局"].on_time, october["甲局"].errors) == (1, Rate(0, 1), Rate(5, 5))
     year = {row.name: row for row in _build(Period("year", 2026, 0)).rows}
     assert (year["甲局"].collected, year["甲局"].on_time, year["甲局"].errors) == (6, Rate(3, 5), Rate(6, 15))
+
+
+def test_the_report_says_when_its_figures_are_not_the_periods_final_ones(scene: Scene) -> None:
+    assert "统计期间尚未结束" in _build(Period("quarter", 2026, 4)).caveat
+    assert _build(Period("quarter", 2026, 3)).caveat == ""
+
+
+def test_a_rollup_from_before_the_period_ended_is_called_incomplete(db: None) -> None:
+    with on(D(2026, 9, 20)):
+        rollup_run()
+    assert "最近一次统计汇总早于统计期间结束" in _build(Period("quarter", 2026, 3)).caveat
+    assert _build(Period("month", 2026, 8)).caveat == ""
+
+
+def test_before_any_rollup_the_report_says_so(db: None) -> None:
+    report = _build(Period("quarter", 2026, 3))
+    assert (report.rows, report.rollup, report.caveat) == ([], None, "尚未进行统计汇总，暂无数据。")
 
 
 def test_the_district_filter_keeps_its_providers_only(scene: Scene) -> None:

@@ -23,12 +23,11 @@ from pubcredit.statistics.assessment import (
     Assessment,
     assessment_build,
     default_period,
-    known_districts,
     parse_district,
     parse_period,
 )
 from pubcredit.statistics.assessment_render import assessment_download
-from pubcredit.statistics.selectors import statistics_visible_to
+from pubcredit.statistics.selectors import districts, statistics_visible_to
 
 NOT_ALLOWED = "只有信用中心和主管部门可以查看考核情况"
 
@@ -38,15 +37,15 @@ def _require_staff(request: HttpRequest) -> None:
         raise DjangoPermissionDenied(NOT_ALLOWED)
 
 
-def _build(request: HttpRequest, districts: list[str]) -> Assessment:
+def _build(request: HttpRequest, known: list[str]) -> Assessment:
     """The report the query asks for; `ValidationFailed` names a bad period or district."""
     today = timezone.localdate()
     period = parse_period(request.GET.get("period"), today=today)
-    district = parse_district(request.GET.get("district"), known=districts)
+    district = parse_district(request.GET.get("district"), known=known)
     return assessment_build(period=period, district=district, now=timezone.now(), today=today)
 
 
-def _page(request: HttpRequest, *, assessment: Assessment | None, error: str, districts: list[str]) -> HttpResponse:
+def _page(request: HttpRequest, *, assessment: Assessment | None, error: str, known: list[str]) -> HttpResponse:
     today = timezone.localdate()
     query = {"period": assessment.period.code} if assessment else {}
     if assessment and assessment.district:
@@ -57,7 +56,7 @@ def _page(request: HttpRequest, *, assessment: Assessment | None, error: str, di
         "period_value": request.GET.get("period", "").strip()[:20] or default_period(today).code,
         "period_help": PERIOD_HELP,
         "district_value": request.GET.get("district", ""),
-        "districts": districts,
+        "districts": known,
         "query": urlencode(query),
         "rollup_at": timezone.localtime(assessment.rollup.finished_at) if assessment and assessment.rollup else None,
         "generated_at": timezone.localtime(assessment.generated_at) if assessment else None,
@@ -69,21 +68,21 @@ def _page(request: HttpRequest, *, assessment: Assessment | None, error: str, di
 @login_required
 def assessment(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    districts = known_districts()
+    known = districts()
     try:
-        report = _build(request, districts)
+        report = _build(request, known)
     except ValidationFailed as exc:
-        return _page(request, assessment=None, error=exc.message, districts=districts)
-    return _page(request, assessment=report, error="", districts=districts)
+        return _page(request, assessment=None, error=exc.message, known=known)
+    return _page(request, assessment=report, error="", known=known)
 
 
 def _download(request: HttpRequest, file_format: str) -> HttpResponse:
     _require_staff(request)
-    districts = known_districts()
+    known = districts()
     try:
-        report = _build(request, districts)
+        report = _build(request, known)
     except ValidationFailed as exc:
-        return _page(request, assessment=None, error=exc.message, districts=districts)
+        return _page(request, assessment=None, error=exc.message, known=known)
     try:
         download = assessment_download(actor=request.user, assessment=report, file_format=file_format)
     except PermissionDenied as exc:
