@@ -126,25 +126,28 @@ def _bad_rise(on: dt.date, t: rules.Thresholds) -> _Facts:
     # A warning handled inside the window covers the records seen so far: it comes back only when
     # enough new bad records arrive after it was handled.
     handled: dict[int, dt.datetime] = {}
-    for key, closed_at in (
-        EarlyWarning.objects.filter(
-            kind=WarningKind.BAD_RISE,
-            state=WarningState.HANDLED,
-            key__in=[rules.bad_rise_key(pk) for pk in counts],
-            closed_at__gte=start,
-        )
-        .order_by("closed_at")
-        .values_list("key", "closed_at")
-    ):
-        assert closed_at is not None
-        handled[int(key.split(":")[1])] = closed_at
+    for chunk in _chunks([rules.bad_rise_key(pk) for pk in counts]):
+        for key, closed_at in (
+            EarlyWarning.objects.filter(
+                kind=WarningKind.BAD_RISE, state=WarningState.HANDLED, key__in=chunk, closed_at__gte=start
+            )
+            .order_by("closed_at")
+            .values_list("key", "closed_at")
+        ):
+            assert closed_at is not None
+            subject_id = int(key.split(":")[1])
+            handled[subject_id] = max(closed_at, handled.get(subject_id, closed_at))
     for subject_id, closed_at in handled.items():
         since = window.filter(subject_id=subject_id, created_at__gt=closed_at).count()
-        if rules.bad_rise_applies(since, t.bad_rise_count.value):
-            facts.reraise_handled.add(rules.bad_rise_key(subject_id))
-        else:
+        if not rules.bad_rise_applies(since, t.bad_rise_count.value):
             del counts[subject_id]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in=list(counts)).only("pk", "kind", "name")}
+    # What is left holds on its own: a warning handled before the window does not hold it back.
+    facts.reraise_handled.update(rules.bad_rise_key(pk) for pk in counts)
+    subjects: dict[int, Subject] = {}
+    ids = sorted(counts)
+    for start_at in range(0, len(ids), KEY_CHUNK):
+        chunk_ids = ids[start_at : start_at + KEY_CHUNK]
+        subjects.update((s.pk, s) for s in Subject.objects.filter(pk__in=chunk_ids).only("pk", "kind", "name"))
     article = f"{t.bad_rise_count.citation}；{t.bad_rise_days.citation}"
     link = reverse("statistics:warnings") + f"?kind={WarningKind.BAD_RISE}"
     for subject_id, n in sorted(counts.items()):

@@ -121,6 +121,17 @@ def test_a_handled_bad_rise_comes_back_only_with_enough_new_records(people: Peop
     assert len(warning_notices(people.operator)) == 2
 
 
+def test_a_bad_rise_handled_before_the_window_does_not_hold_back_a_new_one(people: People) -> None:
+    company = org_subject()
+    bad_records(company, people.provider, D(2026, 10, 8), 3)
+    sweep(D(2026, 10, 9))
+    with on(D(2026, 10, 9), 15):
+        warning_handle(actor=people.operator, warning_id=_warning(f"bad_rise:{company.pk}").pk, note="已核实")
+    bad_records(company, people.provider, D(2026, 11, 18), 3)
+    assert sweep(D(2026, 11, 20)) == SweepResult(1, 0)  # the window starts 10-22, after the handling
+    assert open_keys() == {f"bad_rise:{company.pk}"}
+
+
 # --- provider_silent -------------------------------------------------------------------------------
 
 
