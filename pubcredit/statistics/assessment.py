@@ -60,10 +60,10 @@ METRICS: tuple[str, ...] = (
 
 #: Results the platform itself reached (its own technical error, 南通 第十四条, 西安 第二十九条):
 #: the item never went to the provider, so it is neither answered by nor held against it.
-PLATFORM_RESULTS: frozenset[str] = frozenset({ItemResult.PLATFORM_CORRECTED, ItemResult.PLATFORM_WITHDRAWN})
+PLATFORM_RESULTS: frozenset[str] = frozenset({ItemResult.PLATFORM_CORRECTED.value, ItemResult.PLATFORM_WITHDRAWN.value})
 
 #: Results that mean the provider's record was wrong.
-WRONG_RESULTS: frozenset[str] = frozenset({ItemResult.CORRECTED})
+WRONG_RESULTS: frozenset[str] = frozenset({ItemResult.CORRECTED.value})
 """Which objection results count as "the provider's record was wrong".
 
 - `corrected` (提供单位已更正): the provider checked its record and corrected it; the record was
