@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.renderers import JSONRenderer
 
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied
+from pubcredit.core.json_body import validation_problem
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -37,6 +39,17 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if exc.field:
         body["field"] = exc.field
     return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    """A request the API cannot parse: 400 in the platform's error shape, like every other refusal,
+    instead of the framework's 422 (which some operations document with another shape)."""
+    field, message = validation_problem(exc.errors[0]) if exc.errors else (None, "请求格式不正确")
+    body = {"code": "invalid", "message": message}
+    if field:
+        body["field"] = field
+    return api.create_response(request, body, status=400)
 
 
 def _register_routers() -> None:

@@ -250,7 +250,8 @@ def test_an_objection_naming_an_impossible_record_or_file_name_is_refused(client
     record = make_record(account.subject)
     client.force_login(account)
     body = {"records": [2**70], "ground": "error", "statement": "处罚金额有误"}
-    assert client.post("/api/v1/objections", body, content_type="application/json").status_code == 422
+    refused = client.post("/api/v1/objections", body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"].startswith("records")
     evidence = [{"file_name": "../", "content_base64": base64.b64encode(b"%PDF-1.7\n%%EOF\n").decode()}]
     body = {"records": [record.pk], "ground": "error", "statement": "处罚金额有误", "evidence": evidence}
     refused = client.post("/api/v1/objections", body, content_type="application/json")
@@ -292,3 +293,10 @@ def test_a_json_body_with_text_no_database_stores_is_refused_naming_the_field(bo
     with pytest.raises(ValidationFailed) as caught:
         parse_json_body(body, Anything)
     assert caught.value.field == field and "空字符" in caught.value.message
+
+
+@pytest.mark.django_db
+def test_a_parameter_the_api_cannot_parse_is_a_400_naming_it_in_chinese(client: Any) -> None:
+    refused = client.get("/api/v1/subjects?q=华信&limit=many")
+    assert refused.status_code == 400
+    assert refused.json() == {"code": "invalid", "message": "字段“limit”须为整数", "field": "limit"}

@@ -7,7 +7,8 @@ a 400 in the platform's error shape. The input value is never echoed: it may be 
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,8 +20,32 @@ _MESSAGES = {
     "extra_forbidden": "不允许的字段“{field}”",
     "missing": "缺少必填字段“{field}”",
     "string_too_long": "字段“{field}”过长",
+    "string_too_short": "字段“{field}”过短",
     "literal_error": "字段“{field}”的值不在可选值之内",
+    "enum": "字段“{field}”的值不在可选值之内",
+    "int_parsing": "字段“{field}”须为整数",
+    "int_type": "字段“{field}”须为整数",
+    "bool_parsing": "字段“{field}”须为 true 或 false",
+    "bool_type": "字段“{field}”须为 true 或 false",
+    "date_parsing": "字段“{field}”须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "字段“{field}”须为日期（YYYY-MM-DD）",
+    "datetime_parsing": "字段“{field}”须为时间（ISO 8601）",
+    "json_invalid": "请求体不是有效的 JSON",
+    "greater_than_equal": "字段“{field}”的值过小",
+    "less_than_equal": "字段“{field}”的值过大",
 }
+#: Where a parameter came from, as ninja puts it first in an error's location; not part of its name.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data"}
+
+
+def validation_problem(error: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The field and the Chinese message of one pydantic error (as pydantic or ninja reports it)."""
+    parts = [str(part) for part in error.get("loc", ())]
+    while parts and parts[0] in _SOURCES:
+        parts.pop(0)
+    field = ".".join(parts) or None
+    template = _MESSAGES.get(str(error.get("type", "")), "字段“{field}”的值类型不正确")
+    return field, template.format(field=field or "请求")
 
 
 def parse_json_body(body: bytes, schema: type[Schema]) -> Schema:
@@ -38,10 +63,8 @@ def parse_json_body(body: bytes, schema: type[Schema]) -> Schema:
     try:
         return schema.model_validate(payload)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or None
-        template = _MESSAGES.get(error["type"], "字段“{field}”的值类型不正确")
-        raise ValidationFailed(template.format(field=field), field=field) from None
+        field, message = validation_problem(exc.errors()[0])
+        raise ValidationFailed(message, field=field) from None
 
 
 def _unfit(text: str) -> bool:

@@ -31,8 +31,8 @@ class IneligibleOut(Schema):
     code: str
     message: str
     field: str | None = None
-    reasons: list[str]
-    eligible_from: dt.date | None
+    reasons: list[str] = []
+    eligible_from: dt.date | None = None
 
 
 class DecisionIn(Schema):
