@@ -417,6 +417,7 @@ def test_invalid_filters_are_refused_with_a_reason(
     assert "未显示统计数据" in html
     assert "data-chart-table" not in html
     assert "<svg" not in html
+    assert 'data-testid="warnings"' not in html
     xlsx = _get(client, "/statistics/charts/collected.xlsx", params)
     assert xlsx.status_code == 400
     assert message in xlsx.content.decode()
@@ -602,3 +603,26 @@ def test_the_page_is_a_fixed_handful_of_queries(
     assert large == small
     with django_assert_max_num_queries(15):
         _get(client, URL, {"from": "2016-04", "to": "2026-03"})
+
+
+def test_workbook_names_the_provider_filter(client: Client, personas: Personas, rolled_up: Source) -> None:
+    housing = rolled_up.orgs["housing"]
+    params = {"provider": str(housing.pk), "from": "2026-01", "to": "2026-02"}
+    response = _get(_signed_in(client, personas.authority), "/statistics/charts/measures.xlsx", params)
+    rows = _workbook_rows(response.content)
+    assert rows[0][0] == "联合奖惩任务发起与反馈"
+    assert ("单位", "住房和城乡建设局") in [row[:2] for row in rows]
+    assert ("数据截至", "2026-03-16 10:00") in [row[:2] for row in rows]
+    data = _data(rows, "实施部门")
+    # Sent 2026-01-03 (fed back 01-10, not applicable) and 2026-02-07 (overdue, fed back in March).
+    assert data == {
+        "住房和城乡建设局": {"发起任务": 2, "已反馈": 1, "其中：不适用": 1, "反馈逾期": 1},
+    }
+
+
+def test_workbook_before_any_rollup_is_an_empty_table(client: Client, personas: Personas) -> None:
+    response = _get(_signed_in(client, personas.operator), "/statistics/charts/providers.xlsx")
+    assert response.status_code == 200
+    rows = _workbook_rows(response.content)
+    assert ("数据截至", "尚未汇总") in [row[:2] for row in rows]
+    assert _data(rows, "信息提供单位") == {}

@@ -117,28 +117,41 @@ def _chart_context(chart: Chart, query: str) -> dict[str, Any]:
     }
 
 
-@require_GET
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
-    form = _filter_form(request)
+def _page(request: HttpRequest, form: DashboardFilterForm, **extra: Any) -> dict[str, Any]:
     run = last_rollup()
-    context: dict[str, Any] = {
+    return {
         "form": form,
         "values": _values(request, form),
         "run": run,
         "as_of": _as_of(run),
         "rollup_command": ROLLUP_COMMAND,
         "max_months": MAX_MONTHS,
-        "warnings": _warnings(request),
+        **extra,
     }
+
+
+def _refused(request: HttpRequest, form: DashboardFilterForm) -> HttpResponse:
+    """A refused filter: the reasons, the filter to correct, and no figure at all."""
+    context = _page(request, form, errors=form.non_field_errors())
+    return render(request, "statistics/dashboard.html", context, status=400)
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    form = _filter_form(request)
     if not form.is_valid():
-        context["errors"] = form.non_field_errors()
-        return render(request, "statistics/dashboard.html", context, status=400)
+        return _refused(request, form)
     query = request.GET.urlencode()
-    context["filters"] = form.describe()
-    context["where"] = form.where
-    context["charts"] = [_chart_context(chart, query) for chart in _charts(form.where, form.organisations)]
+    charts = _charts(form.where, form.organisations)
+    context = _page(
+        request,
+        form,
+        filters=form.describe(),
+        warnings=_warnings(request),
+        charts=[_chart_context(chart, query) for chart in charts],
+    )
     return render(request, "statistics/dashboard.html", context)
 
 
@@ -151,22 +164,7 @@ def chart_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
         raise Http404("没有这个统计图表")
     form = _filter_form(request)
     if not form.is_valid():
-        run = last_rollup()
-        return render(
-            request,
-            "statistics/dashboard.html",
-            {
-                "form": form,
-                "values": _values(request, form),
-                "run": run,
-                "as_of": _as_of(run),
-                "rollup_command": ROLLUP_COMMAND,
-                "max_months": MAX_MONTHS,
-                "warnings": None,
-                "errors": form.non_field_errors(),
-            },
-            status=400,
-        )
+        return _refused(request, form)
     found = next(c for c in _charts(form.where, form.organisations) if c.slug == chart)
     content = chart_workbook(found, filters=form.describe(), as_of=_as_of(last_rollup()))
     where = form.where
