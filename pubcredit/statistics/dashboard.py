@@ -155,6 +155,13 @@ class Tallies:
         self.org_dim: dict[tuple[str, int | None, str], int] = defaultdict(int)
         for row in by_organisation_and_dimension:
             self.org_dim[(row["metric"], row["organisation_id"], row["dimension"])] += int(row["value"] or 0)
+        # Totals over the dimensions, so a chart's lookups stay constant-time however long the period.
+        self.month_total: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for (metric, month, _), value in self.month.items():
+            self.month_total[(metric, month)] += value
+        self.org_dim_total: dict[tuple[str, int | None], int] = defaultdict(int)
+        for (metric, org, _), value in self.org_dim.items():
+            self.org_dim_total[(metric, org)] += value
 
     def organisation_ids(self) -> set[int | None]:
         return {org for _, org in self.org} | {org for _, org, _ in self.org_dim}
@@ -163,7 +170,7 @@ class Tallies:
         """One metric in one month: one dimension, or all of them when `dimension` is None."""
         if dimension is not None:
             return self.month.get((metric, month, dimension), 0)
-        return sum(v for (m, mo, _), v in self.month.items() if m == metric and mo == month)
+        return self.month_total.get((metric, month), 0)
 
     def dimensions(self, metric: str) -> set[str]:
         return {d for (m, _, d) in self.month if m == metric} | {d for (m, _, d) in self.org_dim if m == metric}
@@ -172,7 +179,7 @@ class Tallies:
         if dimension is None:
             if (metric, organisation) in self.org:
                 return self.org[(metric, organisation)]
-            return sum(v for (m, o, _), v in self.org_dim.items() if m == metric and o == organisation)
+            return self.org_dim_total.get((metric, organisation), 0)
         return self.org_dim.get((metric, organisation, dimension), 0)
 
 
