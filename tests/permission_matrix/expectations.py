@@ -209,6 +209,7 @@ GET: dict[str, Cells] = {
         subject_own="ok",
         subject_other="ok",
         consumer_agreed="ok",
+        consumer_none="ok",
         operator="ok",
         authority="ok",
         auditor="ok",

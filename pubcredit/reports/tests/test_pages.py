@@ -126,6 +126,9 @@ def test_a_requester_generates_within_its_authorisation(today: dt.date, account:
     assert subject is not None
     record = make_record(subject, openness="restricted", data={"CF_XDR_MC": subject.name, "CF_NR": "授权可见的处罚"})
     banker: User = ConsumerClerkFactory.create()
+    before = signed_in(banker).get("/reports/")  # no authorisation yet: told how to get one
+    assert before.status_code == 200 and "本单位目前没有有效的查询授权" in before.content.decode()
+    assert "按授权生成信用报告" not in before.content.decode()
     authorisation = authorisation_grant(
         actor=account,
         requester_organisation=banker.organisation,
@@ -135,7 +138,8 @@ def test_a_requester_generates_within_its_authorisation(today: dt.date, account:
         valid_until=today + dt.timedelta(days=10),
     )
     client = signed_in(banker)
-    assert "按授权生成信用报告" in client.get("/reports/").content.decode()
+    after = client.get("/reports/").content.decode()
+    assert "按授权生成信用报告" in after and "本单位目前没有有效的查询授权" not in after
     page = client.get("/reports/authorised/")
     assert page.status_code == 200 and f"授权 {authorisation.pk}" in page.content.decode()
 

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pubcredit.accounts.actors import subject_account_id
+from pubcredit.accounts.actors import actor_may, subject_account_id
 from pubcredit.core.errors import ConfigurationError, DomainError, NotFound, PermissionDenied
+from pubcredit.core.roles import Role
 from pubcredit.disclosure.models.access import AuthorisationState
 from pubcredit.disclosure.selectors.access import authorisations_received_by
 from pubcredit.disclosure.services.charges import ChargeNotConfirmed
@@ -63,7 +64,10 @@ def _index_page(
     is_subject = subject_account_id(user) is not None
     operator = user_generates_public(user)
     authorisations = [] if is_subject else _active_authorisations(user)
-    if not (is_subject or operator or authorisations or user_sees_archive(user)):
+    # A consumer department without an authorisation in force is told how to get one (the page it
+    # reaches from its navigation), rather than refused.
+    consumer = actor_may(user, Role.CONSUMER)
+    if not (is_subject or operator or authorisations or consumer or user_sees_archive(user)):
         raise DjangoPermissionDenied("只有信息主体、持有授权的查询单位和信用中心可以生成信用报告")
     if form is None and (is_subject or operator):
         form = GenerateForm(
@@ -81,6 +85,7 @@ def _index_page(
             "is_subject": is_subject,
             "operator": operator,
             "authorisations": authorisations,
+            "needs_authorisation": consumer and not (authorisations or operator or is_subject),
             "sees_archive": user_sees_archive(user),
             "ask_charge": ask_charge,
         },
