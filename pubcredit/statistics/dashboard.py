@@ -163,9 +163,6 @@ class Tallies:
         for (metric, org, _), value in self.org_dim.items():
             self.org_dim_total[(metric, org)] += value
 
-    def organisation_ids(self) -> set[int | None]:
-        return {org for _, org in self.org} | {org for _, org, _ in self.org_dim}
-
     def monthly(self, metric: str, month: dt.date, dimension: str | None = None) -> int:
         """One metric in one month: one dimension, or all of them when `dimension` is None."""
         if dimension is not None:
