@@ -34,8 +34,11 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     kept: list[Any] = []
     skipped: list[Any] = []
     for item in items:
-        uses_db = item.get_closest_marker("django_db") is not None or _DATABASE_FIXTURES & set(
-            getattr(item, "fixturenames", ())
+        uses_db = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("postgres_only") is not None  # e.g. its own throw-away cluster
+            or item.nodeid.startswith("tests/reliability/")  # processes run against the test database
+            or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         )
         in_browser = item.get_closest_marker("browser") is not None
         (kept if uses_db and not in_browser else skipped).append(item)

@@ -27,3 +27,5 @@ urlpatterns = [
     path("public/", include("pubcredit.disclosure.views.public_list_urls")),
     path("", include("pubcredit.portal.urls")),
 ]
+
+handler500 = "pubcredit.core.error_views.server_error"

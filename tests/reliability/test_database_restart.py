@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import shutil
 import subprocess
@@ -33,7 +34,7 @@ WORKERS = 2
 THREADS = 4
 REQUEST_TIMEOUT = 30  # seconds; a request still unanswered then counts as a hang
 WAIT_LIMIT = 120  # seconds for any one phase, so that a broken platform fails the test instead of hanging it
-CLEAN_FAILURES = {500, 503}
+CLEAN_FAILURES = {503}  # the database could not be reached: retry (core/error_views.py)
 
 
 def _wait(condition: object, what: str) -> None:
@@ -213,7 +214,9 @@ def test_requests_fail_cleanly_while_postgresql_is_down_and_succeed_again_after_
     assert not [a.error for a in answers if a.status is None], "requests without an answer (hang or reset)"
     assert {a.status for a in answers} <= {200} | CLEAN_FAILURES
     for failed in (a for a in answers if a.status != 200):
-        assert b"<html" in failed.body and b"Traceback" not in failed.body, failed.body[:300]
+        assert b"Traceback" not in failed.body, failed.body[:300]
+        if failed.status == 503:  # the database could not be reached: the API says so, to retry
+            assert json.loads(failed.body)["code"] == "unavailable", failed.body[:300]
     down = [a for a in answers if stopped <= a.sent < starting]  # sent while no database listened
     assert down and all(a.status in CLEAN_FAILURES for a in down)
     _recovered(traffic, started, restarting)
