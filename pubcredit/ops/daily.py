@@ -26,6 +26,8 @@ JOBS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("measures sweep", "measures", ("sweep",), True),
     ("reporting sweep", "reporting", ("sweep",), True),
     ("scores of changed subjects", "evaluation", ("recompute",), False),
+    ("statistics rollup", "statistics", ("rollup",), False),
+    ("early warnings", "statistics", ("warn",), True),
     ("query log purge", "disclosure", ("purge-query-log",), True),
     ("export expiry", "disclosure", ("expire-exports",), False),
     ("upload purge", "batch", ("purge-uploads",), True),
