@@ -498,6 +498,11 @@ def warning_handle(*, actor: Actor, warning_id: int, note: str) -> EarlyWarning:
     Compare-and-swap on the open state: a warning the sweep cleared or someone else handled
     meanwhile is refused and nothing changes.
     """
+    warning = EarlyWarning.objects.filter(pk=warning_id).first()
+    if warning is None:
+        raise NotFound(f"未找到编号为 {warning_id} 的预警")
+    if not warning_may_handle(actor, warning):  # before the note: a refusal says nothing of the form
+        raise PermissionDenied("您只能处理本单位的预警")
     cleaned = (note or "").strip()
     if not cleaned:
         raise ValidationFailed("请填写处理说明：处理说明不能为空", field="note")
@@ -505,11 +510,6 @@ def warning_handle(*, actor: Actor, warning_id: int, note: str) -> EarlyWarning:
         raise ValidationFailed(
             f"处理说明共 {len(cleaned)} 个字，超过了 {NOTE_MAX} 个字的上限，请精简后再提交", field="note"
         )
-    warning = EarlyWarning.objects.filter(pk=warning_id).first()
-    if warning is None:
-        raise NotFound(f"未找到编号为 {warning_id} 的预警")
-    if not warning_may_handle(actor, warning):
-        raise PermissionDenied("您只能处理本单位的预警")
     if warning.state != WarningState.OPEN:
         raise ValidationFailed(
             f"预警 {warning_id} 当前状态为“{warning.get_state_display()}”，不能再处理", field="state"

@@ -282,11 +282,28 @@ GET: dict[str, Cells] = {
     "portal:login_verify": cells("login"),
     "portal:login_enrol": cells("ok", public="login"),
     "portal:logout": cells("method"),
+    "statistics:dashboard": cells("deny", public="login", operator="ok", authority="ok"),
+    "statistics:chart_xlsx": cells("deny", public="login", operator="ok", authority="ok"),
+    "statistics:assessment": cells("deny", public="login", operator="ok", authority="ok"),
+    "statistics:assessment_pdf": cells("deny", public="login", operator="ok", authority="ok"),
+    "statistics:assessment_xlsx": cells("deny", public="login", operator="ok", authority="ok"),
+    "statistics:warnings": cells(
+        "deny",
+        public="login",
+        provider_own="ok",
+        provider_other="ok",
+        consumer_agreed="ok",
+        consumer_none="ok",
+        operator="ok",
+        authority="ok",
+    ),
+    "statistics:warning_handle": cells("method"),
 }
 
 # POST: "deny" where the role must be refused (401/403/404 or the sign-in redirect), "any" where
 # it may act (then only no 5xx is asserted: the minimal body may still be refused as invalid).
 POST: dict[str, Cells] = {
+    "statistics:warning_handle": cells("deny", provider_own="any", operator="any"),
     "pubcredit_collection_api_submit": cells(
         "deny", provider_own="any", provider_other="any", provider_own_token="any", provider_other_token="any"
     ),
@@ -512,6 +529,8 @@ BODIES: dict[str, Callable[[Scene], dict[str, object]]] = {
 
 # Path arguments from the scene, by endpoint key: the subject's own objects wherever a path names one.
 ARGS: dict[str, Callable[[Scene], dict[str, object]]] = {
+    "statistics:chart_xlsx": lambda s: {"chart": "collected"},
+    "statistics:warning_handle": lambda s: {"pk": s.warning.pk},
     "pubcredit_disclosure_api_records_public_record": lambda s: {"uscc": s.subject.uscc},
     "pubcredit_catalog_api_catalog_detail": lambda s: {"code": "CF"},
     "pubcredit_catalog_api_catalog_versions": lambda s: {"code": "CF"},

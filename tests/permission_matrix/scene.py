@@ -66,6 +66,7 @@ from pubcredit.reports.signing import keys_generate
 from pubcredit.screening.index import forget_indexes
 from pubcredit.screening.models import FalseMatch, ScreeningJob
 from pubcredit.screening.services import false_match_mark, screening_submit
+from pubcredit.statistics.models import EarlyWarning, WarningKind, WarningLevel
 from pubcredit.subjects.models import Subject
 from pubcredit.subjects.tests.factories import OrgSubjectFactory, PersonSubjectFactory, make_id_number
 
@@ -135,6 +136,7 @@ class Scene:
     false_match: FalseMatch  # the agreed consumer marked row 3's candidate a false match
     village: RatingGroup  # a village rating group (no role of the matrix is a member)
     rating: FarmerRating  # a farmer's rating proposed by that village group
+    warning: EarlyWarning  # an open early warning in `provider`'s queue
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
@@ -355,6 +357,15 @@ def build_scene() -> Scene:
         false_match=false_match,
         village=village,
         rating=rating,
+        # Raised as the sweep raises one (the sweep needs a day's conditions the scene has not).
+        warning=EarlyWarning.objects.create(
+            kind=WarningKind.PROVIDER_SILENT,
+            level=WarningLevel.ALERT,
+            key=f"provider_silent:scene:{provider.pk}",
+            organisation=provider,
+            title="逾期未报送",
+            detail="行政处罚信息逾期未报送",
+        ),
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
     clients = {
