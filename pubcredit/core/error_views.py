@@ -24,6 +24,16 @@ def _database_down() -> bool:
     return isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
 
 
+def _page(status: int) -> str:
+    """The static error page; a bare one when even that cannot be drawn (a missing static file
+    manifest, say), so an error page never raises an error of its own."""
+    try:
+        return loader.get_template(f"{status}.html").render()
+    except Exception:
+        title = UNAVAILABLE if status == 503 else SERVER_ERROR
+        return f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{status}</title><h1>{title}</h1></html>'
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     down = _database_down()
@@ -36,7 +46,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
         response: HttpResponse = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     else:
-        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+        response = HttpResponse(_page(status), status=status)
     if down:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

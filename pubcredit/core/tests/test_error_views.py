@@ -59,3 +59,17 @@ def test_any_other_error_stays_a_500_without_details(client: Client) -> None:
 
 def test_the_view_needs_no_request_context(rf: RequestFactory) -> None:
     assert server_error(rf.get("/")).status_code == 500
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_an_error_page_that_cannot_be_drawn_falls_back_to_a_bare_one(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pubcredit.core import error_views
+
+    def broken(name: str) -> None:
+        raise ValueError("Missing staticfiles manifest entry")
+
+    monkeypatch.setattr(error_views.loader, "get_template", broken)
+    page = client.get("/broken")
+    assert page.status_code == 500 and "服务器内部错误" in page.content.decode()
