@@ -73,6 +73,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             user, Role.CONSUMER, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR
         ):
             links.append(("信用报告", reverse("reports:index")))
+        links += _statistics(user)
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
             links.append(("信用记录导出", reverse("staff:export_list")))
         if actor_may(user, Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR):
@@ -80,6 +81,25 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         unread = notices_unread_count(user)
         links.append((f"站内消息（{unread}）" if unread else "站内消息", reverse("notices:inbox")))
     return {"workspace_links": list(dict.fromkeys(links))}
+
+
+def _statistics(user: Any) -> list[tuple[str, str]]:
+    """The dashboard and assessment for the centre and the authority; early warnings also for the
+    clerks of a provider or consumer department, who see their own organisation's."""
+    from django.urls import reverse
+
+    from pubcredit.accounts.actors import actor_may
+    from pubcredit.core.roles import Role
+    from pubcredit.statistics.selectors import statistics_visible_to
+
+    links: list[tuple[str, str]] = []
+    if statistics_visible_to(user):
+        links += [("统计监测", reverse("statistics:dashboard")), ("提供单位考核", reverse("statistics:assessment"))]
+    if statistics_visible_to(user) or (
+        getattr(user, "organisation_id", None) and actor_may(user, Role.PROVIDER, Role.CONSUMER)
+    ):
+        links.append(("预警", reverse("statistics:warnings")))
+    return links
 
 
 def _lists_and_measures(user: Any) -> list[tuple[str, str]]:
