@@ -27,6 +27,8 @@ def gunicorn_argv(gunicorn: str, app: str, *, bind: str, workers: int) -> list[s
         str(workers),
         "--worker-class",
         "sync",
+        "--config",
+        "python:pubcredit.ops.gunicorn_hooks",  # each worker warms the report engine up
         "--timeout",
         "60",
         "--graceful-timeout",
