@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
+from pubcredit.accounts.models import User
+from pubcredit.accounts.tests.factories import PASSWORD
 from pubcredit.core.tests.auditing import audit_erasable_after_test  # noqa: F401 (a fixture)
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -91,3 +93,12 @@ def screenshot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Pa
         return path
 
     return take
+
+
+def sign_in(page: Page, user: User) -> None:
+    """Sign in through the portal's form, as a person would, and wait for the greeting."""
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)

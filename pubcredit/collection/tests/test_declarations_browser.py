@@ -16,10 +16,11 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory, SubjectAccountFactory
+from pubcredit.accounts.tests.factories import OperatorFactory, SubjectAccountFactory
 from pubcredit.catalog.services import catalog_seed
 from pubcredit.collection.models import Declaration, DeclarationStatus
 from pubcredit.collection.tests.test_declarations_fixtures import PDF, proof_storage  # noqa: F401 (fixture)
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on_a_fixed_day() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 6, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_a_subject_declares_and_the_centre_approves(

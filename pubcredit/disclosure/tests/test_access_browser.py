@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
 from pubcredit.accounts.tests.factories import (
-    PASSWORD,
     ApiClientFactory,
     ConsumerOrganisationFactory,
     SubjectAccountFactory,
@@ -24,6 +23,7 @@ from pubcredit.accounts.tests.factories import (
 from pubcredit.disclosure.models.access import Authorisation, AuthorisationState
 from pubcredit.disclosure.services.authorisations import authorised_query
 from pubcredit.disclosure.tests.factories import make_record
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,14 +33,6 @@ def on_a_fixed_day() -> Iterator[dt.date]:
     moment = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(moment, tick=True):
         yield moment.date()
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_a_subject_grants_an_authorisation_that_the_bank_then_uses(

@@ -19,10 +19,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory, ProviderOrganisationFactory
+from pubcredit.accounts.tests.factories import OperatorFactory, ProviderOrganisationFactory
 from pubcredit.disclosure.models.export_request import ExportRequest, ExportState
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.subjects.tests.factories import PersonSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on_a_fixed_day() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def sign_out(page: Page) -> None:

@@ -16,10 +16,11 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory
+from pubcredit.accounts.tests.factories import OperatorFactory
 from pubcredit.disclosure.models.query_log import QueryLogEntry
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.subjects.tests.factories import OrgSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on_a_fixed_day() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_operator_states_a_reason_then_sees_withheld_records(

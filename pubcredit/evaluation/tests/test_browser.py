@@ -17,23 +17,14 @@ import time_machine
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
-from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD
 from pubcredit.evaluation.models import FarmerRating, RatingState
 from pubcredit.evaluation.tests.conftest import Groups
 from pubcredit.subjects.tests.factories import PersonSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_propose_review_publicise_and_confirm(groups: Groups, page: Page, screenshot: Callable[[str], Path]) -> None:

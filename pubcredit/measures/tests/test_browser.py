@@ -19,10 +19,11 @@ from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, ConsumerClerkFactory, ProviderClerkFactory
+from pubcredit.accounts.tests.factories import ConsumerClerkFactory, ProviderClerkFactory
 from pubcredit.lists.models import ListEntry
 from pubcredit.measures.models import CheckOutcome, CreditCheck, Measure, MeasureTask, TaskState
 from pubcredit.subjects.tests.factories import OrgSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +35,6 @@ def on_a_fixed_day() -> Iterator[None]:
         time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True),
     ):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_enter_feed_back_check_and_see_the_loop_closed(

@@ -17,10 +17,11 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory, ProviderClerkFactory, SubjectAccountFactory
+from pubcredit.accounts.tests.factories import OperatorFactory, ProviderClerkFactory, SubjectAccountFactory
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.objections.models import ItemResult, Objection, ObjectionState
 from pubcredit.objections.tests.conftest import PDF, SHANGHAI
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +31,6 @@ def before_national_day(settings: Any) -> Iterator[None]:
     settings.PUBCREDIT_POLICY = "xian"
     with time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=SHANGHAI), tick=True):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def sign_out(page: Page) -> None:

@@ -17,10 +17,11 @@ from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, ProviderClerkFactory, SubjectAccountFactory
+from pubcredit.accounts.tests.factories import ProviderClerkFactory, SubjectAccountFactory
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.repairs.models import RepairApplication, RepairState
 from pubcredit.repairs.tests.conftest import PDF
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,14 +33,6 @@ def under_xian_on_a_fixed_day() -> Iterator[None]:
         time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True),
     ):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_a_subject_applies_the_provider_accepts_and_the_public_no_longer_sees_it(

@@ -14,20 +14,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, ConsumerClerkFactory
+from pubcredit.accounts.tests.factories import ConsumerClerkFactory
 from pubcredit.screening.models import FalseMatch
 from pubcredit.screening.tests.conftest import xlsx_bytes
 from pubcredit.subjects.tests.factories import OrgSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_a_consumer_screens_a_list_marks_a_false_match_and_downloads_the_results(

@@ -17,21 +17,12 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD
 from pubcredit.core.models import AuditEvent
 from pubcredit.lists.tests.conftest import decision_storage, seeded_list_types_and_measures  # noqa: F401
 from pubcredit.statistics.tests.test_assessment import Scene, scene  # noqa: F401
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_the_authority_reads_the_quarter_and_downloads_both_files(

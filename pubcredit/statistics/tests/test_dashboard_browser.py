@@ -16,24 +16,16 @@ import time_machine
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OrganisationFactory
+from pubcredit.accounts.tests.factories import OrganisationFactory
 from pubcredit.disclosure.tests.factories import make_record
 from pubcredit.statistics.dashboard import TOP_ORGANISATIONS
 from pubcredit.statistics.rollup import rollup_run
 from pubcredit.statistics.tests.conftest import SHANGHAI, TODAY, Personas, Source
 from pubcredit.statistics.tests.test_dashboard import CHART_SLUGS
 from pubcredit.subjects.tests.factories import OrgSubjectFactory
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_operator_filters_the_dashboard_and_downloads_a_workbook(

@@ -17,10 +17,11 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from pubcredit.accounts.models import User
-from pubcredit.accounts.tests.factories import PASSWORD, OperatorFactory, ProviderClerkFactory
+from pubcredit.accounts.tests.factories import OperatorFactory, ProviderClerkFactory
 from pubcredit.collection.models import ReportingDuty
 from pubcredit.statistics.models import EarlyWarning
 from pubcredit.statistics.warning_services import warnings_sweep
+from tests.browser.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,14 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on_a_fixed_day() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 10, 12, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         yield
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("user-display-name")).to_have_text(user.display_name)
 
 
 def test_a_clerk_handles_their_silent_warning_with_a_note(
