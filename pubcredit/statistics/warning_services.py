@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -212,125 +212,101 @@ _LOOP_TEXT = {
 }
 
 
-def _loop_condition(
-    *,
-    loop: str,
-    pk: int,
-    due_on: dt.date,
-    level: str,
-    what: str,
-    article: str,
-    link: str,
-    subject_id: int | None,
-    organisation_id: int | None,
-) -> Condition:
-    state = _LOOP_TEXT[WarningLevel(level)]
-    return Condition(
-        key=rules.loop_key(loop, pk, due_on, level),
-        level=level,
-        title=f"{what}{state}",
-        detail=f"{what}的办理时限为 {due_on.isoformat()}，{state}，请及时办理。",
-        article=article,
-        link=link,
-        subject_id=subject_id,
-        organisation_id=organisation_id,
-    )
+@dataclass(frozen=True, slots=True)
+class _Loop:
+    """One open loop with a due date: which table and row, what it is, where to act, whose it is."""
+
+    loop: str
+    pk: int
+    due_on: dt.date
+    what: str
+    link: str
+    subject_id: int | None
+    organisation_id: int | None
 
 
-def _loop_deadline(on: dt.date, t: rules.Thresholds, calendar: CalendarSource) -> _Facts:
-    """Open loops due within `loop_near_wd` working days (notice) or past due (alert).
-
-    Only rows due on or before the horizon (the last day still near) are read, each by the due-date
-    index of its table; the level is then decided by `warning_rules.loop_level`.
-    """
-    near = t.loop_near_wd.value
-    horizon = add_working_days(on, near + 1, source=calendar).date - dt.timedelta(days=1)
-    article = t.loop_near_wd.citation
-    facts = _Facts()
-
-    def level_of(due_on: dt.date) -> str | None:
-        return rules.loop_level(due_on, on, near, source=calendar)
-
-    objections = Objection.objects.filter(state__in=list(OPEN_STATES), due_on__isnull=False, due_on__lte=horizon).only(
-        "pk", "number", "due_on", "subject_id", "state"
-    )
-    for objection in objections.order_by("due_on", "pk"):
+def _open_loops(horizon: dt.date) -> Iterator[_Loop]:
+    """Objections at the desk, objection items at their provider, repair decisions and measure
+    tasks due on or before `horizon`, each read by the due-date index of its table."""
+    objections = Objection.objects.filter(state__in=list(OPEN_STATES), due_on__isnull=False, due_on__lte=horizon)
+    for objection in objections.only("pk", "number", "due_on", "subject_id", "state").order_by("due_on", "pk"):
         assert objection.due_on is not None
-        level = level_of(objection.due_on)
-        if level is not None:
-            facts.add(
-                _loop_condition(
-                    loop="objection",
-                    pk=objection.pk,
-                    due_on=objection.due_on,
-                    level=level,
-                    what=f"异议申请 {objection.number}（{objection.get_state_display()}）",
-                    article=article,
-                    link=reverse("objections:detail", args=[objection.pk]),
-                    subject_id=objection.subject_id,
-                    organisation_id=None,
-                )
-            )
-
+        yield _Loop(
+            "objection",
+            objection.pk,
+            objection.due_on,
+            f"异议申请 {objection.number}（{objection.get_state_display()}）",
+            reverse("objections:detail", args=[objection.pk]),
+            objection.subject_id,
+            None,
+        )
     items = ObjectionItem.objects.filter(
         state=ItemState.VERIFYING, provider_due_on__isnull=False, provider_due_on__lte=horizon
     ).select_related("objection")
     for item in items.order_by("provider_due_on", "pk"):
         assert item.provider_due_on is not None
-        level = level_of(item.provider_due_on)
-        if level is not None:
-            facts.add(
-                _loop_condition(
-                    loop="objection_item",
-                    pk=item.pk,
-                    due_on=item.provider_due_on,
-                    level=level,
-                    what=f"异议申请 {item.objection.number} 中目录项 {item.item_code} 的核查答复",
-                    article=article,
-                    link=reverse("objections:detail", args=[item.objection_id]),
-                    subject_id=item.objection.subject_id,
-                    organisation_id=item.provider_id,
-                )
-            )
-
+        yield _Loop(
+            "objection_item",
+            item.pk,
+            item.provider_due_on,
+            f"异议申请 {item.objection.number} 中目录项 {item.item_code} 的核查答复",
+            reverse("objections:detail", args=[item.objection_id]),
+            item.objection.subject_id,
+            item.provider_id,
+        )
     repairs = RepairApplication.objects.filter(
         state=RepairState.SUBMITTED, decision_due_on__isnull=False, decision_due_on__lte=horizon
     ).only("pk", "number", "decision_due_on", "subject_id", "provider_id")
     for repair in repairs.order_by("decision_due_on", "pk"):
         assert repair.decision_due_on is not None
-        level = level_of(repair.decision_due_on)
-        if level is not None:
-            facts.add(
-                _loop_condition(
-                    loop="repair",
-                    pk=repair.pk,
-                    due_on=repair.decision_due_on,
-                    level=level,
-                    what=f"信用修复申请 {repair.number or repair.pk} 的修复决定",
-                    article=article,
-                    link=reverse("repairs:detail", args=[repair.pk]),
-                    subject_id=repair.subject_id,
-                    organisation_id=repair.provider_id,
-                )
-            )
-
+        yield _Loop(
+            "repair",
+            repair.pk,
+            repair.decision_due_on,
+            f"信用修复申请 {repair.number or repair.pk} 的修复决定",
+            reverse("repairs:detail", args=[repair.pk]),
+            repair.subject_id,
+            repair.provider_id,
+        )
     tasks = MeasureTask.objects.filter(state=TaskState.OPEN, due_on__lte=horizon).select_related("entry", "measure")
     for task in tasks.order_by("due_on", "pk"):
-        level = level_of(task.due_on)
-        if level is not None:
-            facts.add(
-                _loop_condition(
-                    loop="measure_task",
-                    pk=task.pk,
-                    due_on=task.due_on,
-                    level=level,
-                    what=f"联合奖惩任务（名单 {task.entry.number}·{task.measure.name}）的反馈",
-                    article=article,
-                    link=reverse("measures:queue"),
-                    subject_id=None,
-                    organisation_id=task.department_id,
-                )
+        yield _Loop(
+            "measure_task",
+            task.pk,
+            task.due_on,
+            f"联合奖惩任务（名单 {task.entry.number}·{task.measure.name}）的反馈",
+            reverse("measures:queue"),
+            None,
+            task.department_id,
+        )
+
+
+def _loop_deadline(on: dt.date, t: rules.Thresholds, calendar: CalendarSource) -> _Facts:
+    """Open loops due within `loop_near_wd` working days (notice) or past due (alert).
+
+    Only rows due on or before the horizon (the last day still near) are read; the level is then
+    decided by `warning_rules.loop_level`.
+    """
+    near = t.loop_near_wd.value
+    horizon = add_working_days(on, near + 1, source=calendar).date - dt.timedelta(days=1)
+    facts = _Facts()
+    for loop in _open_loops(horizon):
+        level = rules.loop_level(loop.due_on, on, near, source=calendar)
+        if level is None:
+            continue
+        state = _LOOP_TEXT[WarningLevel(level)]
+        facts.add(
+            Condition(
+                key=rules.loop_key(loop.loop, loop.pk, loop.due_on, level),
+                level=level,
+                title=f"{loop.what}{state}",
+                detail=f"{loop.what}的办理时限为 {loop.due_on.isoformat()}，{state}，请及时办理。",
+                article=t.loop_near_wd.citation,
+                link=loop.link,
+                subject_id=loop.subject_id,
+                organisation_id=loop.organisation_id,
             )
+        )
     return facts
 
 
