@@ -11,6 +11,8 @@ from pubcredit.demo import city
 from pubcredit.demo.disclosure import demo_access
 from pubcredit.demo.loader import demo_admin
 from pubcredit.demo.workflows import demo_lists, demo_workflows
+from pubcredit.statistics.rollup import rollup_run
+from pubcredit.statistics.warning_services import warnings_sweep
 from pubcredit.subjects.models import Subject, SubjectKind
 
 # Printed by `make demo`; the demo database is local and throw-away.
@@ -82,4 +84,7 @@ def demo_accounts() -> list[DemoLogin]:
     )
     demo_workflows(clerk=User.objects.get(username="provider"), company=User.objects.filter(username="company").first())
     demo_lists(clerk=User.objects.get(username="provider"), consumer=User.objects.filter(username="consumer").first())
+    # The dashboard and the warnings as the first night's `pubcredit daily` would leave them.
+    rollup_run()
+    warnings_sweep()
     return logins

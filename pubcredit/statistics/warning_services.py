@@ -102,7 +102,8 @@ def _subject_label(kind: str, name: str) -> str:
 
 
 def _bad_rise(on: dt.date, t: rules.Thresholds) -> _Facts:
-    """Subjects with at least `bad_rise_count` bad records collected in the last `bad_rise_days` days.
+    """Subjects with at least `bad_rise_count` bad records collected in the last `bad_rise_days` days
+    and decided in them too: a first load or a backfill of old decisions is history, not a rise.
 
     The records are selected by the (provider, created_at) index `record_provider_created`: every
     provider id is listed, so the planner reads only the window of each provider's index range
@@ -112,7 +113,7 @@ def _bad_rise(on: dt.date, t: rules.Thresholds) -> _Facts:
     start, end = _day_start(first), _day_start(last + dt.timedelta(days=1))
     provider_ids = list(Organisation.objects.order_by().values_list("pk", flat=True))
     window = Record.objects.order_by().filter(
-        provider_id__in=provider_ids, created_at__gte=start, created_at__lt=end, kind="bad"
+        provider_id__in=provider_ids, created_at__gte=start, created_at__lt=end, kind="bad", decided_on__gte=first
     )
     window = window.exclude(status=RecordStatus.WITHDRAWN)
     counts = {

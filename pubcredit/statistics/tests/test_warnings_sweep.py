@@ -74,6 +74,18 @@ def test_bad_rise_is_raised_at_the_count_and_not_one_below(people: People) -> No
         assert warning_notices(other) == []
 
 
+def test_a_backfill_of_old_decisions_is_not_a_rise(people: People) -> None:
+    company = org_subject()
+    # Collected today, decided years ago (a first load, or a provider sending its history).
+    bad_records(company, people.provider, D(2026, 10, 9), 5, decided_on=D(2023, 4, 1))
+    # Decided the day before the window opens: still history.
+    bad_records(company, people.provider, D(2026, 10, 9), 1, decided_on=D(2026, 9, 9))
+    assert sweep(D(2026, 10, 9)) == SweepResult(0, 0)
+    bad_records(company, people.provider, D(2026, 10, 9), 3, decided_on=D(2026, 9, 10))  # the window's first day
+    assert sweep(D(2026, 10, 9)) == SweepResult(1, 0)
+    assert "3 条" in _warning(f"bad_rise:{company.pk}").title
+
+
 def test_bad_rise_counts_the_last_thirty_days_and_clears_when_one_leaves_the_window(people: People) -> None:
     company = org_subject()
     bad_records(company, people.provider, D(2026, 9, 10), 1)  # the first day of the window on 10-09

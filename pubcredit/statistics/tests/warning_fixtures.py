@@ -115,11 +115,25 @@ def open_keys() -> set[str]:
 # --- facts -----------------------------------------------------------------------------------------
 
 
-def bad_records(subject: Subject, provider: Organisation, day: dt.date, count: int, *, kind: str = "bad") -> None:
-    """`count` records of `subject` collected (created) on `day`."""
+def bad_records(
+    subject: Subject,
+    provider: Organisation,
+    day: dt.date,
+    count: int,
+    *,
+    kind: str = "bad",
+    decided_on: dt.date | None = None,
+) -> None:
+    """`count` records of `subject` collected (created) on `day`, decided that day unless told."""
     with on(day, 11):
         for _ in range(count):
-            make_record(subject, by=provider, kind=kind, tier="general" if kind == "bad" else None)
+            make_record(
+                subject,
+                by=provider,
+                kind=kind,
+                tier="general" if kind == "bad" else None,
+                decided_on=decided_on or day,
+            )
 
 
 def org_subject() -> Subject:
