@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -54,173 +54,129 @@ def _month(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value.replace(day=1)
 
 
-def _tallies(
-    rows: Iterable[dict[str, Any]], *, org: str, dimension: str | None, counts: dict[str, str]
-) -> Iterator[Tally]:
-    """Tally rows from grouped values: `counts` maps a metric to the aggregate's alias."""
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One grouped read: the rows of `rows()` placed in a month by `month_of`, counted per
+    `organisation` (a field holding an organisation id) and `dimension` (a field, or none), one
+    aggregate per metric."""
+
+    rows: Callable[[], QuerySet[Any]]
+    month_of: str
+    organisation: str
+    dimension: str | None
+    counts: dict[str, Aggregate]
+
+
+SOURCES: tuple[_Source, ...] = (
+    _Source(
+        Record.objects.all,
+        "reported_on",
+        "provider_id",
+        "info_class",
+        {
+            "records.collected": Count("id"),
+            "records.with_due": Count("id", filter=Q(report_due_on__isnull=False)),
+            "records.on_time": Count("id", filter=Q(report_due_on__isnull=False, reported_on__lte=F("report_due_on"))),
+        },
+    ),
+    _Source(
+        Batch.objects.all,
+        "received_at",
+        "provider_id",
+        "channel",
+        {
+            "batches.count": Count("id"),
+            "batches.rows": Sum("rows_total"),
+            "batches.rejected_rows": Sum("rows_rejected"),
+        },
+    ),
+    _Source(
+        ObjectionItem.objects.all,
+        "objection__created_at",
+        "provider_id",
+        None,
+        {
+            "objections.opened": Count("id"),
+            "objections.overdue": Count("id", filter=Q(overdue=True)),
+            "objections.open": Count("id", filter=Q(objection__state__in=OPEN_STATES)),
+        },
+    ),
+    _Source(
+        lambda: ObjectionItem.objects.filter(answered_on__isnull=False),
+        "answered_on",
+        "provider_id",
+        "result",
+        {"objections.answered": Count("id")},
+    ),
+    _Source(
+        RepairApplication.objects.all,
+        "created_at",
+        "provider_id",
+        None,
+        {
+            "repairs.opened": Count("id"),
+            "repairs.overdue": Count("id", filter=Q(overdue=True) | Q(overdue_since__isnull=False)),
+            "repairs.open": Count("id", filter=Q(state=RepairState.SUBMITTED)),
+        },
+    ),
+    _Source(
+        lambda: RepairApplication.objects.filter(decided_at__isnull=False),
+        "decided_at",
+        "provider_id",
+        "state",
+        {"repairs.decided": Count("id")},
+    ),
+    _Source(ListEntry.objects.all, "created_at", "department_id", "kind", {"lists.entered": Count("id")}),
+    _Source(
+        lambda: ListEntry.objects.filter(exited_on__isnull=False),
+        "exited_on",
+        "department_id",
+        "exit_reason",
+        {"lists.exited": Count("id")},
+    ),
+    _Source(
+        MeasureTask.objects.all,
+        "created_at",
+        "department_id",
+        None,
+        {"measures.initiated": Count("id"), "measures.overdue": Count("id", filter=Q(overdue=True))},
+    ),
+    _Source(
+        lambda: MeasureTask.objects.filter(fed_back_at__isnull=False),
+        "fed_back_at",
+        "department_id",
+        "state",
+        {"measures.fed_back": Count("id")},
+    ),
+    _Source(QueryLogEntry.objects.all, "created_at", "organisation_id", "viewer_kind", {"queries.logged": Count("id")}),
+    _Source(CreditCheck.objects.all, "created_at", "organisation_id", "outcome", {"checks.run": Count("id")}),
+)
+
+
+def _tallies(source: _Source) -> Iterator[Tally]:
+    """The tallies of one source: one grouped query, a row per month, organisation and dimension."""
+    keys = ["m", source.organisation, *([source.dimension] if source.dimension else [])]
+    aliases = {f"n{i}": metric for i, metric in enumerate(source.counts)}
+    rows = (
+        source.rows()
+        .order_by()
+        .annotate(m=TruncMonth(source.month_of))
+        .values(*keys)
+        .annotate(**{alias: source.counts[metric] for alias, metric in aliases.items()})
+    )
     for row in rows:
         month = _month(row["m"])
         if month is None:
             continue
-        for metric, alias in counts.items():
-            value = row[alias] or 0
-            if value:
+        for alias, metric in aliases.items():
+            if value := row[alias] or 0:
                 yield Tally(
                     metric=metric,
                     month=month,
-                    organisation_id=row[org],
-                    dimension=(row[dimension] or "") if dimension else "",
+                    organisation_id=row[source.organisation],
+                    dimension=(row[source.dimension] or "") if source.dimension else "",
                     value=value,
                 )
-
-
-def _records() -> Iterator[Tally]:
-    rows = (
-        Record.objects.order_by()
-        .annotate(m=TruncMonth("reported_on"))
-        .values("m", "provider_id", "info_class")
-        .annotate(
-            collected=Count("id"),
-            with_due=Count("id", filter=Q(report_due_on__isnull=False)),
-            on_time=Count("id", filter=Q(report_due_on__isnull=False, reported_on__lte=F("report_due_on"))),
-        )
-    )
-    yield from _tallies(
-        rows,
-        org="provider_id",
-        dimension="info_class",
-        counts={"records.collected": "collected", "records.with_due": "with_due", "records.on_time": "on_time"},
-    )
-
-
-def _batches() -> Iterator[Tally]:
-    rows = (
-        Batch.objects.order_by()
-        .annotate(m=TruncMonth("received_at"))
-        .values("m", "provider_id", "channel")
-        .annotate(batches=Count("id"), total=Sum("rows_total"), rejected=Sum("rows_rejected"))
-    )
-    yield from _tallies(
-        rows,
-        org="provider_id",
-        dimension="channel",
-        counts={"batches.count": "batches", "batches.rows": "total", "batches.rejected_rows": "rejected"},
-    )
-
-
-def _objections() -> Iterator[Tally]:
-    opened = (
-        ObjectionItem.objects.order_by()
-        .annotate(m=TruncMonth("objection__created_at"))
-        .values("m", "provider_id")
-        .annotate(
-            opened=Count("id"),
-            overdue=Count("id", filter=Q(overdue=True)),
-            open=Count("id", filter=Q(objection__state__in=OPEN_STATES)),
-        )
-    )
-    yield from _tallies(
-        opened,
-        org="provider_id",
-        dimension=None,
-        counts={"objections.opened": "opened", "objections.overdue": "overdue", "objections.open": "open"},
-    )
-    answered = (
-        ObjectionItem.objects.order_by()
-        .filter(answered_on__isnull=False)
-        .annotate(m=TruncMonth("answered_on"))
-        .values("m", "provider_id", "result")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(answered, org="provider_id", dimension="result", counts={"objections.answered": "n"})
-
-
-def _repairs() -> Iterator[Tally]:
-    opened = (
-        RepairApplication.objects.order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("m", "provider_id")
-        .annotate(
-            opened=Count("id"),
-            overdue=Count("id", filter=Q(overdue=True) | Q(overdue_since__isnull=False)),
-            open=Count("id", filter=Q(state=RepairState.SUBMITTED)),
-        )
-    )
-    yield from _tallies(
-        opened,
-        org="provider_id",
-        dimension=None,
-        counts={"repairs.opened": "opened", "repairs.overdue": "overdue", "repairs.open": "open"},
-    )
-    decided = (
-        RepairApplication.objects.order_by()
-        .filter(decided_at__isnull=False)
-        .annotate(m=TruncMonth("decided_at"))
-        .values("m", "provider_id", "state")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(decided, org="provider_id", dimension="state", counts={"repairs.decided": "n"})
-
-
-def _lists() -> Iterator[Tally]:
-    entered = (
-        ListEntry.objects.order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("m", "department_id", "kind")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(entered, org="department_id", dimension="kind", counts={"lists.entered": "n"})
-    exited = (
-        ListEntry.objects.order_by()
-        .filter(exited_on__isnull=False)
-        .annotate(m=TruncMonth("exited_on"))
-        .values("m", "department_id", "exit_reason")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(exited, org="department_id", dimension="exit_reason", counts={"lists.exited": "n"})
-
-
-def _measures() -> Iterator[Tally]:
-    initiated = (
-        MeasureTask.objects.order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("m", "department_id")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue=True)))
-    )
-    yield from _tallies(
-        initiated,
-        org="department_id",
-        dimension=None,
-        counts={"measures.initiated": "n", "measures.overdue": "overdue"},
-    )
-    fed_back = (
-        MeasureTask.objects.order_by()
-        .filter(fed_back_at__isnull=False)
-        .annotate(m=TruncMonth("fed_back_at"))
-        .values("m", "department_id", "state")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(fed_back, org="department_id", dimension="state", counts={"measures.fed_back": "n"})
-
-
-def _queries() -> Iterator[Tally]:
-    logged = (
-        QueryLogEntry.objects.order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("m", "organisation_id", "viewer_kind")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(logged, org="organisation_id", dimension="viewer_kind", counts={"queries.logged": "n"})
-    checks = (
-        CreditCheck.objects.order_by()
-        .annotate(m=TruncMonth("created_at"))
-        .values("m", "organisation_id", "outcome")
-        .annotate(n=Count("id"))
-    )
-    yield from _tallies(checks, org="organisation_id", dimension="outcome", counts={"checks.run": "n"})
-
-
-SOURCES = (_records, _batches, _objections, _repairs, _lists, _measures, _queries)
 
 
 def _batched(items: Iterable[Tally]) -> Iterator[list[Tally]]:
@@ -242,7 +198,7 @@ def rollup_run() -> RollupResult:
     with transaction.atomic():
         Tally.objects.all().delete()
         for source in SOURCES:
-            for chunk in _batched(source()):
+            for chunk in _batched(_tallies(source)):
                 Tally.objects.bulk_create(chunk)
                 rows += len(chunk)
         seconds = time.perf_counter() - clock
