@@ -3,13 +3,15 @@ as an XLSX workbook, and the audited download of either.
 
 Both files show the same rows as the page (`assessment.Assessment`). Every text cell of the
 workbook goes through `escape_for_spreadsheet`, so a department name starting with "=" stays text.
-Downloads are recorded in the audit log: a statistical report leaving the platform is an
-archived output of the credit centre (南通 第二十条).
+A statistical report leaving the platform is an archived output of the credit centre (南通 第二十条):
+each file is registered in the archive (`archive.py`) and served from it when asked again, and
+every download is recorded in the audit log.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +29,12 @@ from pubcredit.collection.parsers.cells import escape_for_spreadsheet
 from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.reports.render import html_to_pdf
+from pubcredit.statistics.archive import CONTENT_TYPES, ReportKey, statistical_report_archive
 from pubcredit.statistics.assessment import INDICATORS, NO_RATE, Assessment, ProviderRow, Rate
+from pubcredit.statistics.models import StatisticalReportKind
 from pubcredit.statistics.selectors import statistics_visible_to
 
 FORMATS = ("pdf", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The PDF's stylesheet. It lives here rather than in the template because templates under
 # `statistics/` are browser templates, which hold no inline style (the content security policy);
@@ -206,28 +209,47 @@ def assessment_xlsx(assessment: Assessment) -> bytes:
 
 
 def assessment_download(*, actor: User | AnonymousUser, assessment: Assessment, file_format: str) -> Download:
-    """The PDF or XLSX for an operator or the authority, recorded in the audit log with the period
-    and the format. The file is rendered first and the event written after, in its own short
-    transaction, so the audit chain is not held while the PDF is laid out."""
+    """The PDF or XLSX for an operator or the authority, from the archive register (南通 第二十条).
+
+    The first download of a period, district and format from a given rollup renders the file and
+    registers it; later ones serve the archived bytes, so the same figures always come out as the
+    same file. Each download is recorded in the audit log with the period, the format and the
+    register number, in its own short transaction after the file is ready, so the audit chain is
+    not held while the PDF is laid out."""
     if not statistics_visible_to(actor):
         raise PermissionDenied("只有信用中心和主管部门可以下载考核报告")
     if file_format not in FORMATS:
         raise ValidationFailed(f"文件格式“{file_format[:10]}”无效，可选 PDF 或 XLSX", field="format")
-    if file_format == "pdf":
-        content, content_type = assessment_pdf(assessment), "application/pdf"
-    else:
-        content, content_type = assessment_xlsx(assessment), XLSX_TYPE
+    render: Callable[[], bytes] = (
+        (lambda: assessment_pdf(assessment)) if file_format == "pdf" else (lambda: assessment_xlsx(assessment))
+    )
+    archived = statistical_report_archive(
+        actor=actor,
+        key=ReportKey(
+            kind=StatisticalReportKind.ASSESSMENT,
+            period=assessment.period.code,
+            district=assessment.district,
+            file_format=file_format,
+            rollup=assessment.rollup,
+        ),
+        period_label=assessment.period.label,
+        providers=len(assessment.rows),
+        render=render,
+    )
     with transaction.atomic():
         audit_record(
             actor=actor,
             action="statistics.assessment_download",
+            target=archived.report,
             data={
                 "period": assessment.period.code,
                 "format": file_format,
                 "district": assessment.district,
-                "providers": len(assessment.rows),
+                "providers": archived.report.providers,
                 "rollup_id": assessment.rollup.pk if assessment.rollup else None,
+                "number": archived.report.number,
+                "archived": "registered" if archived.registered else "reused",
             },
         )
     file_name = f"assessment-{assessment.period.code}.{file_format}"
-    return Download(content=content, file_name=file_name, content_type=content_type)
+    return Download(content=archived.content, file_name=file_name, content_type=CONTENT_TYPES[file_format])

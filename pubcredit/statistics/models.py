@@ -136,3 +136,90 @@ class EarlyWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+
+class StatisticalReportKind(models.TextChoices):
+    ASSESSMENT = "assessment", "信息提供单位考核情况"
+
+
+class StatisticalReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+
+
+class StatisticalReport(models.Model):
+    """One archived statistical report file (南通 第二十条: statistical analysis reports are kept
+    under an archive registration system).
+
+    The bytes are stored by their SM3 digest in the private storage; the row says what the file
+    holds (kind, period, district, format), which rebuild of the tallies its figures come from,
+    who made it and when, and which newer file of the same report replaced it. The same report
+    from the same rollup is archived once; rows are never deleted.
+    """
+
+    number = models.CharField("登记编号", max_length=32, unique=True)
+    kind = models.CharField("报告类型", max_length=20, choices=StatisticalReportKind.choices)
+    period = models.CharField("统计期间", max_length=10, help_text="如 2026、2026-Q3、2026-09")
+    period_label = models.CharField("统计期间名称", max_length=20)
+    district = models.CharField("区县", max_length=100, blank=True, help_text="空为全部区县")
+    file_format = models.CharField("文件格式", max_length=8, choices=StatisticalReportFormat.choices)
+    rollup = models.ForeignKey(
+        RollupRun,
+        verbose_name="统计汇总运行",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空表示生成时尚未进行统计汇总",
+    )
+    providers = models.PositiveIntegerField("单位数", default=0)
+    sha = models.CharField("SM3 摘要", max_length=64, db_index=True)
+    size = models.PositiveIntegerField("字节数")
+    path = models.CharField("存储位置", max_length=300)
+    generated_at = models.DateTimeField("生成时间")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    generated_by_label = models.CharField("生成人名称", max_length=150)
+    supersedes = models.ForeignKey(
+        "self", verbose_name="替代", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="被替代于", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "统计报告存档"
+        verbose_name_plural = "统计报告存档"
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=StatisticalReportKind.values), name="statistical_report_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(file_format__in=StatisticalReportFormat.values), name="statistical_report_format_known"
+            ),
+            # One file per report and rollup, even when two people ask at the same moment.
+            models.UniqueConstraint(
+                fields=["kind", "period", "district", "file_format", "rollup"],
+                condition=Q(rollup__isnull=False),
+                name="statistical_report_once_per_rollup",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period", "district", "file_format"],
+                condition=Q(rollup__isnull=True),
+                name="statistical_report_once_before_rollup",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-generated_at", "-id"], name="statistical_report_newest"),
+            models.Index(fields=["period", "-generated_at"], name="statistical_report_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"统计报告 {self.number}"
