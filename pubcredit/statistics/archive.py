@@ -272,7 +272,7 @@ def statistical_report_register(
     try:
         with transaction.atomic():
             current = list(
-                StatisticalReport.objects.select_for_update()
+                StatisticalReport.objects.select_for_update(of=("self",))
                 .select_related("rollup")
                 .filter(
                     kind=key.kind,
