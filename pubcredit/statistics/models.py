@@ -4,6 +4,8 @@ Page views never aggregate the source tables: `rollup` rebuilds the tallies (one
 month, organisation and dimension) from the records, batches, objections, repairs, list entries,
 measure tasks and the query log, and the dashboard sums those rows. A warning is raised once per
 condition (a partial unique key while open) and cleared by the sweep when the condition is gone.
+Every statistical report file handed out is registered in the archive (`StatisticalReport`,
+南通 第二十条).
 """
 
 from __future__ import annotations
