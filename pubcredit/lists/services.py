@@ -25,6 +25,7 @@ from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
 from pubcredit.core.proof_files import UploadedProof, proof_file_store, proof_files_orphans_delete, proof_files_read
 from pubcredit.core.roles import Role
+from pubcredit.core.text_input import clean_text
 from pubcredit.lists.models import EntryState, ExitReason, ListEntry, ListType
 from pubcredit.lists.rules import MANUAL_EXITS, needs_repair_notice, term_end
 from pubcredit.lists.selectors import entries_with_basis_record, user_lists_for
@@ -36,7 +37,6 @@ from pubcredit.subjects.models import Subject
 
 # Platform limits, not regulation: a decision document is a few pages; texts are short.
 MAX_DECISION_BYTES = 10 * 1024 * 1024
-MAX_TEXT = 2000
 MAX_BASIS_RECORDS = 50
 STORAGE_DIR = "lists"
 TOPIC = "list"
@@ -50,15 +50,6 @@ def _audit(actor: Actor, action: str, entry: ListEntry, data: dict[str, Any]) ->
         target=entry,
         data={"number": entry.number, "subject": entry.subject_id, "list_type": entry.list_type.code, **data, **extra},
     )
-
-
-def _clean_text(value: str, *, field: str, label: str, required: bool = True) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise ValidationFailed(f"须填写{label}", field=field)
-    if len(cleaned) > MAX_TEXT:
-        raise ValidationFailed(f"{label}长度 {len(cleaned)} 超过上限 {MAX_TEXT} 个字符", field=field)
-    return cleaned
 
 
 def _basis(records: Sequence[Record], *, subject: Subject, department_id: int) -> list[Record]:
@@ -108,8 +99,8 @@ def list_entry_create(
     start = starts_on or decided_on
     if start < decided_on:
         raise ValidationFailed(f"列入日期 {start.isoformat()} 早于认定日期 {decided_on.isoformat()}", field="starts_on")
-    number = _clean_text(decision_number, field="decision_number", label="认定决定书文号")[:200]
-    notice = _clean_text(repair_notice, field="repair_notice", label="信用修复告知书", required=False)
+    number = clean_text(decision_number, field="decision_number", label="认定决定书文号")[:200]
+    notice = clean_text(repair_notice, field="repair_notice", label="信用修复告知书", required=False)
     if needs_repair_notice(list_type.kind) and not notice:
         raise ValidationFailed(
             "列入失信名单须同时送达信用修复告知书（两书同达），请填写告知书内容", field="repair_notice"
@@ -137,7 +128,7 @@ def list_entry_create(
         decision_number=number,
         decision_file=stored_path,
         decision_file_name=stored_name,
-        reason=_clean_text(reason, field="reason", label="列入事由"),
+        reason=clean_text(reason, field="reason", label="列入事由"),
         repair_notice=notice,
         decided_on=decided_on,
         starts_on=start,
@@ -193,7 +184,7 @@ def list_entry_exit(
     if reason not in MANUAL_EXITS:
         allowed = "、".join(ExitReason(r).label for r in sorted(MANUAL_EXITS))
         raise ValidationFailed(f"移出原因“{reason}”无效，可选：{allowed}", field="reason")
-    text = _clean_text(note, field="note", label="移出说明")
+    text = clean_text(note, field="note", label="移出说明")
     _end(entry, target=EntryState.ENDED, reason=reason, on=timezone.localdate(), note=text, reference=reference)
     _audit(actor, "lists.entry.exit", entry, {"reason": str(reason), "reference": reference})
     _tell_subject(entry, f"您已被移出“{entry.list_type.name}”", f"移出原因：{ExitReason(reason).label}。{text}")
@@ -207,7 +198,7 @@ def list_entry_void(*, actor: Actor, entry: ListEntry, note: str) -> ListEntry:
     subject's reputation is restored (韶山 第十五条, 元宝山方案 五（八）)."""
     entry = _locked(entry)
     _require_may_end(actor, entry, "撤销")
-    text = _clean_text(note, field="note", label="错误列入的说明")
+    text = clean_text(note, field="note", label="错误列入的说明")
     _end(
         entry,
         target=EntryState.VOID,

@@ -25,6 +25,7 @@ from pubcredit.accounts.actors import Actor, actor_label, actor_user_and_label, 
 from pubcredit.accounts.models import ApiClient
 from pubcredit.core.audit import audit_record
 from pubcredit.core.errors import PermissionDenied, ValidationFailed
+from pubcredit.core.text_input import clean_text
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.disclosure.services.query_log import query_log_write
 from pubcredit.disclosure.viewers import Viewer, ViewerKind
@@ -44,22 +45,12 @@ from pubcredit.notices.services import notices_send, organisation_staff
 from pubcredit.policy import get_policy
 from pubcredit.subjects.models import Subject
 
-MAX_TEXT = 2000
 TOPIC = "measure"
 
 
 def _audit(actor: Actor, action: str, target: Any, data: dict[str, Any]) -> None:
     user, extra = audit_identity(actor)
     audit_record(actor=user, action=action, target=target, data={**data, **extra})
-
-
-def _clean(value: str, *, field: str, label: str, required: bool) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise ValidationFailed(f"须填写{label}", field=field)
-    if len(cleaned) > MAX_TEXT:
-        raise ValidationFailed(f"{label}长度 {len(cleaned)} 超过上限 {MAX_TEXT} 个字符", field=field)
-    return cleaned
 
 
 # --- tasks from list entries ----------------------------------------------------------------------
@@ -159,7 +150,7 @@ def task_feedback(
         raise ValidationFailed(f"措施任务 {task.pk} 的状态为“{TaskState(task.state).label}”，不能再反馈", field="state")
     if state not in (TaskState.APPLIED, TaskState.NOT_APPLICABLE):
         raise ValidationFailed(f"反馈结果“{state}”无效，可选：已实施、不适用", field="state")
-    text = _clean(
+    text = clean_text(
         note,
         field="note",
         label="不适用的理由" if state == TaskState.NOT_APPLICABLE else "反馈说明",
@@ -283,7 +274,7 @@ def credit_check_run(
     if business_type not in BusinessType.values:
         allowed = "、".join(f"{value}（{label}）" for value, label in BusinessType.choices)
         raise ValidationFailed(f"业务类型“{str(business_type)[:30]}”无效，可选：{allowed}", field="business_type")
-    reference = _clean(business_reference, field="business_reference", label="业务编号", required=False)[:100]
+    reference = clean_text(business_reference, field="business_reference", label="业务编号", required=False)[:100]
     today = timezone.localdate()
     result = check_result(subject, on=today, business_type=business_type)
     user, label = actor_user_and_label(actor)
@@ -345,7 +336,7 @@ def check_feedback(
         raise ValidationFailed(f"措施“{unknown[0][:40]}”不在核查 {check.number} 给出的措施中", field="measures")
     if outcome == CheckOutcome.APPLIED and not codes:
         raise ValidationFailed("反馈“已实施”须列出实施的措施", field="measures")
-    text = _clean(
+    text = clean_text(
         note,
         field="note",
         label="未实施的理由" if outcome == CheckOutcome.NOT_APPLIED else "反馈说明",

@@ -35,6 +35,7 @@ from pubcredit.core.proof_files import (
     proof_files_read,
 )
 from pubcredit.core.roles import Role
+from pubcredit.core.text_input import clean_text
 from pubcredit.core.workdays import database_calendar, deadline_after
 from pubcredit.lists.models import ExitReason
 from pubcredit.lists.services import entries_exit_for_records
@@ -58,7 +59,6 @@ from pubcredit.repairs.workflow import require_repair_transition
 # Platform limits, not regulation: a payment receipt or a rectification report is a few pages.
 MAX_PROOFS = 5
 MAX_PROOF_BYTES = 10 * 1024 * 1024
-MAX_TEXT = 2000
 STORAGE_DIR = "repairs"
 TOPIC = "repair"
 
@@ -104,15 +104,6 @@ def _require_applicant(actor: Actor, record: Record) -> User:
     return actor
 
 
-def _clean_text(value: str, *, field: str, label: str, required: bool) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise ValidationFailed(f"须填写{label}", field=field)
-    if len(cleaned) > MAX_TEXT:
-        raise ValidationFailed(f"{label}长度 {len(cleaned)} 超过上限 {MAX_TEXT} 个字符", field=field)
-    return cleaned
-
-
 @transaction.atomic
 def repair_apply(
     *,
@@ -126,9 +117,7 @@ def repair_apply(
     """A subject's account applies to repair one of its subject's bad records."""
     user = _require_applicant(actor, record)
     record = Record.objects.select_for_update(of=("self",)).select_related("item").get(pk=record.pk)
-    cleaned_ground = _clean_text(
-        ground, field="ground", label="申请理由（履行义务、纠正失信行为的情况）", required=True
-    )
+    cleaned_ground = clean_text(ground, field="ground", label="申请理由（履行义务、纠正失信行为的情况）", required=True)
     if intentional is not None and not isinstance(intentional, bool):
         raise ValidationFailed(f"主观故意声明“{intentional}”无效，须为是或否", field="intentional")
     today = timezone.localdate()
@@ -219,7 +208,7 @@ def repair_decide(*, actor: Actor, application: RepairApplication, accept: bool,
     number = application.number or str(application.pk)
     require_repair_transition(number=number, current=application.state, target=target)
     label_text = "决定说明" if accept else "不予修复的理由"
-    cleaned = _clean_text(reason, field="reason", label=label_text, required=not accept)
+    cleaned = clean_text(reason, field="reason", label=label_text, required=not accept)
     user, label = actor_user_and_label(actor)
     record = application.record
     data: dict[str, Any] = {"reason_length": len(cleaned)}

@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 
 from pubcredit.core.proof_files import PROOF_FILE_ACCEPT
+from pubcredit.core.text_input import MAX_TEXT
 from pubcredit.repairs.rules import COMMITMENT_TEXT
-from pubcredit.repairs.services import MAX_PROOF_BYTES, MAX_PROOFS, MAX_TEXT
+from pubcredit.repairs.services import MAX_PROOF_BYTES, MAX_PROOFS
 
 ACCEPT = PROOF_FILE_ACCEPT
 INTENTIONAL_CHOICES = [("no", "否，失信行为非因主观故意"), ("yes", "是，失信行为出于主观故意")]
