@@ -298,6 +298,8 @@ GET: dict[str, Cells] = {
         authority="ok",
     ),
     "statistics:warning_handle": cells("method"),
+    "statistics:assessment_archive": cells("deny", public="login", operator="ok", authority="ok", auditor="ok"),
+    "statistics:assessment_archive_file": cells("deny", public="login", operator="ok", authority="ok", auditor="ok"),
 }
 
 # POST: "deny" where the role must be refused (401/403/404 or the sign-in redirect), "any" where
@@ -531,6 +533,7 @@ BODIES: dict[str, Callable[[Scene], dict[str, object]]] = {
 ARGS: dict[str, Callable[[Scene], dict[str, object]]] = {
     "statistics:chart_xlsx": lambda s: {"chart": "collected"},
     "statistics:warning_handle": lambda s: {"pk": s.warning.pk},
+    "statistics:assessment_archive_file": lambda s: {"pk": s.statistical_report.pk},
     "pubcredit_disclosure_api_records_public_record": lambda s: {"uscc": s.subject.uscc},
     "pubcredit_catalog_api_catalog_detail": lambda s: {"code": "CF"},
     "pubcredit_catalog_api_catalog_versions": lambda s: {"code": "CF"},

@@ -66,7 +66,14 @@ from pubcredit.reports.signing import keys_generate
 from pubcredit.screening.index import forget_indexes
 from pubcredit.screening.models import FalseMatch, ScreeningJob
 from pubcredit.screening.services import false_match_mark, screening_submit
-from pubcredit.statistics.models import EarlyWarning, WarningKind, WarningLevel
+from pubcredit.statistics.archive import ReportKey, statistical_report_register
+from pubcredit.statistics.models import (
+    EarlyWarning,
+    StatisticalReport,
+    StatisticalReportKind,
+    WarningKind,
+    WarningLevel,
+)
 from pubcredit.subjects.models import Subject
 from pubcredit.subjects.tests.factories import OrgSubjectFactory, PersonSubjectFactory, make_id_number
 
@@ -137,6 +144,7 @@ class Scene:
     village: RatingGroup  # a village rating group (no role of the matrix is a member)
     rating: FarmerRating  # a farmer's rating proposed by that village group
     warning: EarlyWarning  # an open early warning in `provider`'s queue
+    statistical_report: StatisticalReport  # an archived provider assessment (XLSX) by the operator
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     # One client for every request: a new client loads the middleware again (WhiteNoise then
@@ -365,6 +373,13 @@ def build_scene() -> Scene:
             organisation=provider,
             title="逾期未报送",
             detail="行政处罚信息逾期未报送",
+        ),
+        statistical_report=statistical_report_register(
+            actor=operator,
+            key=ReportKey(StatisticalReportKind.ASSESSMENT, "2026-Q3", "", "xlsx", None),
+            period_label="2026年第三季度",
+            providers=0,
+            content=b"PK\x03\x04 assessment",
         ),
     )
     scene.sessions = {role: _sign_in(user) for role, user in users.items()}
