@@ -35,6 +35,7 @@ JOBS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("objection evidence purge", "objections", ("purge-orphans",), False),
     ("decision file purge", "lists", ("purge-orphans",), False),
     ("report file purge", "reports", ("purge-orphans",), False),
+    ("statistical report file purge", "statistics", ("purge-orphans",), False),
     ("audit chain", "audit", ("verify",), False),
 )
 

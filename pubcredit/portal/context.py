@@ -90,6 +90,7 @@ def _statistics(user: Any) -> list[tuple[str, str]]:
 
     from pubcredit.accounts.actors import actor_may
     from pubcredit.core.roles import Role
+    from pubcredit.statistics.archive import statistical_archive_visible_to
     from pubcredit.statistics.selectors import statistics_visible_to
 
     links: list[tuple[str, str]] = []
@@ -99,6 +100,8 @@ def _statistics(user: Any) -> list[tuple[str, str]]:
         getattr(user, "organisation_id", None) and actor_may(user, Role.PROVIDER, Role.CONSUMER)
     ):
         links.append(("预警", reverse("statistics:warnings")))
+    if not statistics_visible_to(user) and statistical_archive_visible_to(user):  # the auditor
+        links.append(("统计报告存档", reverse("statistics:assessment_archive")))
     return links
 
 

@@ -39,5 +39,10 @@ def test_a_department_clerk_sees_only_its_warnings_link(factory: Any) -> None:
 
 
 @pytest.mark.parametrize("factory", [SubjectAccountFactory, AuditorFactory])
-def test_subjects_and_auditors_see_none(factory: Any) -> None:
+def test_subjects_and_auditors_see_no_statistics_or_warnings(factory: Any) -> None:
     assert not {"统计监测", "提供单位考核", "预警"} & _labels(factory.create())
+
+
+def test_the_auditor_reaches_the_statistical_report_archive() -> None:
+    assert "统计报告存档" in _labels(AuditorFactory.create())
+    assert "统计报告存档" not in _labels(SubjectAccountFactory.create())

@@ -1,4 +1,5 @@
-"""`pubcredit statistics rollup` rebuilds the summary tables; `warn` runs the early-warning sweep."""
+"""`pubcredit statistics rollup` rebuilds the summary tables; `warn` runs the early-warning sweep;
+`purge-orphans` deletes archived-report files that no register entry names."""
 
 from __future__ import annotations
 
@@ -16,12 +17,18 @@ class Command(BaseCommand):
         sub.add_parser("rollup", help="rebuild every tally from the source tables (idempotent)")
         warn = sub.add_parser("warn", help="raise new early warnings and clear those whose condition is gone")
         warn.add_argument("--date", help="the day to sweep for (YYYY-MM-DD, default today)")
+        sub.add_parser("purge-orphans", help="delete stored statistical-report files no archive entry names")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rollup":
             from pubcredit.statistics.rollup import rollup_run
 
             self.stdout.write(rollup_run().summary())
+            return
+        if options["action"] == "purge-orphans":
+            from pubcredit.statistics.archive import statistical_report_orphans_purge
+
+            self.stdout.write(f"{statistical_report_orphans_purge()} orphaned statistical-report files deleted")
             return
         from pubcredit.statistics.warning_services import warnings_sweep
 
