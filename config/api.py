@@ -66,7 +66,6 @@ def _register_routers() -> None:
     from pubcredit.repairs.api import router as repairs_router
     from pubcredit.reports.api import router as reports_router
     from pubcredit.screening.api import router as screening_router
-    from pubcredit.statistics.api import router as statistics_router
     from pubcredit.subjects.api import router as subjects_router
 
     # The public record look-up first: it is the most requested path, and URL resolution tries
@@ -87,7 +86,6 @@ def _register_routers() -> None:
     api.add_router("/v1/reports", reports_router)
     api.add_router("/v1/evaluation", evaluation_router)
     api.add_router("/v1/exchange", exchange_router)
-    api.add_router("/v1/statistics", statistics_router)
 
 
 _register_routers()
