@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from pubcredit.core.crypto import sm3_hex
+from pubcredit.core.downloads import stored_once
 from pubcredit.core.errors import ValidationFailed
 
 
@@ -115,10 +115,7 @@ def proof_files_read(
 def proof_file_store(proof: ProofFile, directory: str) -> str:
     """Store by content address under `directory` in the private storage; returns the path."""
     path = f"{directory}/{proof.sm3}"
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(proof.content))
-        if saved != path:  # a concurrent upload of the same file won the name
-            default_storage.delete(saved)
+    stored_once(path, proof.content)
     return path
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -34,6 +33,7 @@ from pubcredit.accounts.actors import Actor, actor_user_and_label, audit_identit
 from pubcredit.catalog.selectors import catalog_items_published
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.crypto import sm3_hex
+from pubcredit.core.downloads import stored_once
 from pubcredit.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.proof_files import proof_files_orphans_delete
 from pubcredit.disclosure.selectors.records import Disclosed, records_disclosed
@@ -242,10 +242,7 @@ def report_generate(
 
 def _store(digest: str, content: bytes) -> str:
     path = f"{STORAGE_DIR}/{digest}.pdf"
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(content))
-        if saved != path:  # a concurrent write of the same bytes won the name
-            default_storage.delete(saved)
+    stored_once(path, content)
     return path
 
 

@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from pubcredit.accounts.auth import SessionOrTokenAuth
+from pubcredit.core.downloads import XLSX_CONTENT_TYPE
 from pubcredit.core.errors import ValidationFailed
 from pubcredit.core.json_body import parse_json_body
 from pubcredit.screening.export import build_xlsx
@@ -101,7 +102,7 @@ def xlsx_response(job: ScreeningJob) -> HttpResponse:
     hidden = set(false_marks_for(job, rows))
     response = HttpResponse(
         build_xlsx(job, rows, hidden=hidden),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="screening-{job.pk}.xlsx"'
     return response

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -37,6 +36,7 @@ from pubcredit.accounts.models import User
 from pubcredit.accounts.selectors import user_has_role
 from pubcredit.core.audit import audit_digest, audit_record
 from pubcredit.core.crypto import sm3_hex
+from pubcredit.core.downloads import XLSX_CONTENT_TYPE, stored_once
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pubcredit.core.proof_files import proof_files_orphans_delete
 from pubcredit.core.roles import Role
@@ -45,10 +45,9 @@ from pubcredit.statistics.selectors import statistics_visible_to
 
 STORAGE_DIR = "statistical_reports"
 NUMBER_PREFIX = "TJ"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES: dict[str, str] = {
     StatisticalReportFormat.PDF.value: "application/pdf",
-    StatisticalReportFormat.XLSX.value: XLSX_TYPE,
+    StatisticalReportFormat.XLSX.value: XLSX_CONTENT_TYPE,
 }
 ARCHIVE_READERS = (Role.OPERATOR, Role.AUTHORITY, Role.AUDITOR)
 NOT_ALLOWED = "只有信用中心、主管部门和审计监督人员可以查看统计报告存档"
@@ -234,24 +233,6 @@ def statistical_report_archive(
     return Archived(report, content, registered=True)
 
 
-def _file_put(digest: str, content: bytes, suffix: str) -> tuple[str, bool]:
-    """Store `content` under its digest; returns the path and whether this call wrote it (a file
-    already there holds the same bytes and belongs to another entry too)."""
-    path = f"{STORAGE_DIR}/{digest}.{suffix}"
-    if default_storage.exists(path):
-        return path, False
-    try:
-        saved = default_storage.save(path, ContentFile(content))
-    except BaseException:
-        if default_storage.exists(path):  # a partial write
-            default_storage.delete(path)
-        raise
-    if saved != path:  # a concurrent write of the same bytes won the name
-        default_storage.delete(saved)
-        return path, False
-    return path, True
-
-
 def _rollup_order(rollup: RollupRun | None) -> tuple[dt.datetime, int]:
     if rollup is None:
         return dt.datetime.min.replace(tzinfo=dt.UTC), 0
@@ -299,7 +280,8 @@ def statistical_report_register(
                 generated_by_label=label,
             )
             report.number = f"{NUMBER_PREFIX}{timezone.localdate(now):%Y%m%d}{report.pk:06d}"
-            path, written = _file_put(digest, content, key.file_format)
+            path = f"{STORAGE_DIR}/{digest}.{key.file_format}"
+            written = stored_once(path, content)
             report.path = path
             mine = _rollup_order(key.rollup)
             older = [row for row in current if _rollup_order(row.rollup) < mine]

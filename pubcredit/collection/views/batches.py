@@ -15,6 +15,7 @@ from pubcredit.collection.parsers.errors import FileRejected
 from pubcredit.collection.selectors.batches import batch_get_visible, batches_visible_to
 from pubcredit.collection.services.batches import batch_submit_file, submitting_provider
 from pubcredit.collection.templates_xlsx import build_template
+from pubcredit.core.downloads import XLSX_CONTENT_TYPE
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied
 
 TIER_CHOICES = [("", "按文件逐条注明"), ("minor", "轻微"), ("general", "一般"), ("severe", "严重")]
@@ -88,7 +89,7 @@ def batch_template(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "collection/batch_denied.html", {"message": f"目录项“{code}”不存在"}, status=404)
     response = HttpResponse(
         build_template(list(item.fields), item.name),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{item.code}-template.xlsx"'
     return response

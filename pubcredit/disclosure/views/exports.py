@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pubcredit.accounts.models import Organisation
 from pubcredit.catalog.selectors import catalog_items_published
+from pubcredit.core.downloads import XLSX_CONTENT_TYPE
 from pubcredit.core.errors import DomainError, NotFound, PermissionDenied
 from pubcredit.disclosure.models.export_request import ExportRequest, ExportState, ExportSubjectKind
 from pubcredit.disclosure.selectors.exports import (
@@ -45,7 +46,6 @@ from pubcredit.disclosure.staff_reasons import REASON_KINDS, REASON_MAX_LENGTH, 
 from pubcredit.disclosure.views.access_forms import OrganisationField
 
 LIST_LIMIT = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ExportForm(forms.Form):
@@ -211,6 +211,6 @@ def export_file(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("staff:export_detail", pk=pk)
-    response = HttpResponse(content, content_type=XLSX)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename=\"export-{pk}.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return response

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from pubcredit.core.downloads import XLSX_CONTENT_TYPE
 from pubcredit.statistics.charts import chart_svg
 from pubcredit.statistics.dashboard import (
     BY_MONTH,
@@ -169,7 +170,7 @@ def chart_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
     content = chart_workbook(found, filters=form.describe(), as_of=_as_of(last_rollup()))
     where = form.where
     name = f"{chart}-{where.month_from:%Y%m}-{where.month_to:%Y%m}.xlsx"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
