@@ -188,6 +188,24 @@ def parse_district(text: str | None, *, known: Sequence[str]) -> str:
 # --- rates and rows --------------------------------------------------------------------------
 
 
+def percent_text(share: Fraction | float | None) -> str:
+    """A share as the assessment and the dashboard show it: such as 95.2% (half up to one
+    decimal), or "—" when nothing was due. A share that is not nil but rounds to 0.0% reads
+    "<0.1%", one short of whole that rounds to 100.0% reads ">99.9%": a provider that was late
+    once must not read as always on time."""
+    if share is None:
+        return NO_RATE
+    value = Fraction(share)
+    shown = (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    if value > 0 and shown == 0:
+        return "<0.1%"
+    if value < 1 and shown == 100:
+        return ">99.9%"
+    return f"{shown}%"
+
+
 @dataclass(frozen=True, slots=True)
 class Rate:
     """A share with its counts; `value` is None when nothing was due (shown as "—")."""
@@ -201,20 +219,7 @@ class Rate:
 
     @property
     def percent(self) -> str:
-        """Such as 95.2% (half up to one decimal), or "—". A share that is not nil but rounds to
-        0.0% reads "<0.1%", one short of whole that rounds to 100.0% reads ">99.9%": a provider
-        that was late once must not read as always on time."""
-        value = self.value
-        if value is None:
-            return NO_RATE
-        shown = (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-        if value > 0 and shown == 0:
-            return "<0.1%"
-        if value < 1 and shown == 100:
-            return ">99.9%"
-        return f"{shown}%"
+        return percent_text(self.value)
 
     @property
     def counts(self) -> str:

@@ -22,6 +22,7 @@ from pubcredit.measures.models import CheckOutcome, TaskState
 from pubcredit.objections.models import ItemResult
 from pubcredit.records.rules import CLASS_LABELS
 from pubcredit.repairs.models import RepairState
+from pubcredit.statistics.assessment import NO_RATE, percent_text
 from pubcredit.statistics.forms import month_add, month_label, months_between
 from pubcredit.statistics.selectors import TallyFilter
 
@@ -125,10 +126,10 @@ class Chart:
 
 def display(value: Value, *, percent: bool = False) -> str:
     """A table cell as the page shows it: counts as integers, rates as percentages, none as "—"."""
-    if value is None:
-        return "—"
     if percent:
-        return f"{value * 100:.1f}%"
+        return percent_text(value)  # the assessment's rounding: one figure, one reading
+    if value is None:
+        return NO_RATE
     return f"{int(value):d}" if float(value).is_integer() else f"{value:.1f}"
 
 
