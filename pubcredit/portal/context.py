@@ -94,13 +94,12 @@ def _statistics(user: Any) -> list[tuple[str, str]]:
     from pubcredit.statistics.selectors import statistics_visible_to
 
     links: list[tuple[str, str]] = []
-    if statistics_visible_to(user):
+    sees_statistics = statistics_visible_to(user)
+    if sees_statistics:
         links += [("统计监测", reverse("statistics:dashboard")), ("提供单位考核", reverse("statistics:assessment"))]
-    if statistics_visible_to(user) or (
-        getattr(user, "organisation_id", None) and actor_may(user, Role.PROVIDER, Role.CONSUMER)
-    ):
+    if sees_statistics or (getattr(user, "organisation_id", None) and actor_may(user, Role.PROVIDER, Role.CONSUMER)):
         links.append(("预警", reverse("statistics:warnings")))
-    if not statistics_visible_to(user) and statistical_archive_visible_to(user):  # the auditor
+    if not sees_statistics and statistical_archive_visible_to(user):  # the auditor
         links.append(("统计报告存档", reverse("statistics:assessment_archive")))
     return links
 
