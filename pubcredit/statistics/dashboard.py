@@ -20,10 +20,10 @@ from pubcredit.disclosure.models.query_log import VIEWER_KIND_LABELS
 from pubcredit.lists.models import ExitReason, ListKind
 from pubcredit.measures.models import CheckOutcome, TaskState
 from pubcredit.objections.models import ItemResult
-from pubcredit.records.rules import CLASS_LABELS
+from pubcredit.records.rules import CLASS_LABELS, add_months
 from pubcredit.repairs.models import RepairState
 from pubcredit.statistics.assessment import NO_RATE, percent_text
-from pubcredit.statistics.forms import month_add, month_label, months_between
+from pubcredit.statistics.forms import month_label, months_between
 from pubcredit.statistics.selectors import TallyFilter
 
 #: How many organisations a bar chart draws; its data table and workbook list every one.
@@ -194,7 +194,7 @@ def _colour_of(code: str, labels: Mapping[str, str]) -> int | None:
 
 
 def _months(where: TallyFilter) -> list[dt.date]:
-    return [month_add(where.month_from, i) for i in range(months_between(where.month_from, where.month_to))]
+    return [add_months(where.month_from, i) for i in range(months_between(where.month_from, where.month_to))]
 
 
 # ---------------------------------------------------------------------------------------------

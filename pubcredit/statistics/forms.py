@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 
+from pubcredit.records.rules import add_months
 from pubcredit.statistics.selectors import TallyFilter
 
 #: The longest period one page may sum: ten years of months keeps every chart readable.
@@ -22,12 +23,6 @@ MAX_MONTHS = 120
 DEFAULT_MONTHS = 12
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
-
-
-def month_add(month: dt.date, count: int) -> dt.date:
-    """The first day of the month `count` months after (or before) `month`."""
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def months_between(first: dt.date, last: dt.date) -> int:
@@ -86,7 +81,7 @@ class DashboardFilterForm(forms.Form):
         except forms.ValidationError as exc:
             errors.extend(exc.messages)
         if month_from is None:
-            month_from = month_add(month_to, 1 - DEFAULT_MONTHS)
+            month_from = add_months(month_to, 1 - DEFAULT_MONTHS)
         if not errors:
             if month_from > month_to:
                 errors.append(

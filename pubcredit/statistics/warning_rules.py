@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pubcredit.core.workdays import CalendarSource, count_working_days
-from pubcredit.records.rules import PolicyReader
+from pubcredit.records.rules import PolicyReader, add_months
 from pubcredit.statistics.models import WarningLevel
 
 BAD_RISE_DAYS_KEY = "warnings.bad_rise_days"
@@ -132,24 +132,11 @@ def loop_key(loop: str, pk: int, due_on: dt.date, level: str) -> str:
 # --- volume_drop -----------------------------------------------------------------------------------
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def months_before(month: dt.date, count: int) -> list[dt.date]:
-    """The first days of the `count` months before `month` (a first day), oldest first."""
-    months: list[dt.date] = []
-    current = month
-    for _ in range(count):
-        current = (current - dt.timedelta(days=1)).replace(day=1)
-        months.append(current)
-    return sorted(months)
-
-
 def volume_months(on: dt.date, baseline_months: int) -> tuple[dt.date, list[dt.date]]:
-    """The last full month before `on` and the `baseline_months` full months before that."""
-    last = months_before(month_start(on), 1)[0]
-    return last, months_before(last, baseline_months)
+    """The last full month before `on` and the `baseline_months` full months before that (first
+    days, oldest first)."""
+    last = add_months(on.replace(day=1), -1)
+    return last, [add_months(last, -n) for n in range(baseline_months, 0, -1)]
 
 
 def volume_dropped(last: int, baseline: Sequence[int], percent: int) -> bool:
