@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -51,6 +52,7 @@ from pubcredit.subjects.models import Subject
 
 TOPIC = "statistics.warning"
 NOTE_MAX = 500
+T = TypeVar("T")
 KEY_CHUNK = 1000
 COLLECTED = "records.collected"
 
@@ -145,9 +147,7 @@ def _bad_rise(on: dt.date, t: rules.Thresholds) -> _Facts:
     # What is left holds on its own: a warning handled before the window does not hold it back.
     facts.reraise_handled.update(rules.bad_rise_key(pk) for pk in counts)
     subjects: dict[int, Subject] = {}
-    ids = sorted(counts)
-    for start_at in range(0, len(ids), KEY_CHUNK):
-        chunk_ids = ids[start_at : start_at + KEY_CHUNK]
+    for chunk_ids in _chunks(sorted(counts)):
         subjects.update((s.pk, s) for s in Subject.objects.filter(pk__in=chunk_ids).only("pk", "kind", "name"))
     article = f"{t.bad_rise_count.citation}；{t.bad_rise_days.citation}"
     link = reverse("statistics:warnings") + f"?kind={WarningKind.BAD_RISE}"
@@ -367,9 +367,10 @@ def _recipients(organisation_id: int | None, cache: dict[int | None, list[User]]
     return cache[organisation_id]
 
 
-def _chunks(keys: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(keys), KEY_CHUNK):
-        yield keys[start : start + KEY_CHUNK]
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """Pieces small enough for one `IN (...)` on either database."""
+    for start in range(0, len(items), KEY_CHUNK):
+        yield items[start : start + KEY_CHUNK]
 
 
 def _apply(kind: str, facts: _Facts, now: dt.datetime) -> tuple[int, int]:
@@ -379,8 +380,8 @@ def _apply(kind: str, facts: _Facts, now: dt.datetime) -> tuple[int, int]:
     with transaction.atomic():
         open_keys = dict(EarlyWarning.objects.filter(kind=kind, state=WarningState.OPEN).values_list("key", "pk"))
         gone = [pk for key, pk in open_keys.items() if key not in facts.conditions]
-        for pk in gone:
-            cleared += EarlyWarning.objects.filter(pk=pk, state=WarningState.OPEN).update(
+        for chunk_pks in _chunks(gone):  # compare-and-swap: only those still open
+            cleared += EarlyWarning.objects.filter(pk__in=chunk_pks, state=WarningState.OPEN).update(
                 state=WarningState.CLEARED, closed_at=now
             )
         fresh = [key for key in facts.conditions if key not in open_keys]
