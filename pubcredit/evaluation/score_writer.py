@@ -69,9 +69,13 @@ class _Threaded:
         if self._error is not None:
             raise self._error
 
-    def finish(self) -> None:
+    def stop(self) -> None:
+        """Let the writer finish what is queued and end; its connection is closed."""
         self._queue.put(None)
         self._thread.join()
+
+    def finish(self) -> None:
+        self.stop()
         self._raise()
 
 
@@ -87,7 +91,6 @@ def chunk_writer(write: WriteChunk) -> Iterator[_Inline | _Threaded]:
     try:
         yield writer
     except BaseException:
-        writer._queue.put(None)
-        writer._thread.join()
+        writer.stop()
         raise
     writer.finish()
